@@ -1,0 +1,1 @@
+"""Agora: a social learning platform for organizations."""

@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, SkillClaim, User
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    exclude = ["bio_html"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["name"]
+    list_display = ["name", "email", "org_role", "is_active", "date_joined"]
+    list_filter = ["org_role", "is_active"]
+    search_fields = ["name", "email"]
+    inlines = [ProfileInline]
+    fieldsets = [
+        (None, {"fields": ["email", "name", "password"]}),
+        ("Organization", {"fields": ["org_role", "is_active"]}),
+        ("Preferences", {"fields": ["time_zone", "language"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "org_role", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = []
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    list_display = ["name", "slug"]
+
+
+@admin.register(SkillClaim)
+class SkillClaimAdmin(admin.ModelAdmin):
+    list_display = ["user", "skill", "level", "years"]
+    list_select_related = ["user", "skill"]
+    raw_id_fields = ["user", "skill"]
+
+
+@admin.register(OrgSettings)
+class OrgSettingsAdmin(admin.ModelAdmin):
+    list_display = ["name", "signup_mode"]
+
+    def has_add_permission(self, request) -> bool:
+        return not OrgSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["key_hash", "hint", "created_at", "last_used_at"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tokens are created by their owners, who see the secret once

@@ -1,0 +1,134 @@
+"""People endpoints: me, my profile and skills, the directory, one person."""
+
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from agora.accounts import actions
+from agora.accounts.models import User
+from agora.accounts.permissions import CONTACT_FIELDS, access_person, visible_contact_fields
+from agora.accounts.queries import people_directory, person_skills
+from agora.accounts.schemas import (
+    MeOut,
+    PersonOut,
+    PersonSummaryOut,
+    ProfilePatch,
+    SkillClaimIn,
+    SkillClaimOut,
+)
+
+router = Router(tags=["people"])
+
+
+def summary(person: User) -> dict:
+    profile = person.profile
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "title": profile.title,
+        "department": profile.department,
+        "location": profile.location,
+        "photo_url": profile.photo.url if profile.photo else None,
+        "open_to_questions": profile.open_to_questions,
+        "url": person.get_absolute_url(),
+    }
+
+
+def skills_out(person: User) -> list[dict]:
+    return [
+        {"skill": c.skill.name, "slug": c.skill.slug, "level": c.level, "years": c.years}
+        for c in person_skills(person=person)
+    ]
+
+
+def detail(viewer: User, person: User) -> dict:
+    profile = person.profile
+    visible = visible_contact_fields(viewer, person, profile)
+    contact = {}
+    if "email" in visible:
+        contact["email"] = person.email
+    if "phone" in visible and profile.phone:
+        contact["phone"] = profile.phone
+    if "chat_handle" in visible and profile.chat_handle:
+        contact["chat_handle"] = profile.chat_handle
+    if "links" in visible:
+        for name in ("linkedin_url", "x_url", "github_url", "website_url"):
+            if getattr(profile, name):
+                contact[name] = getattr(profile, name)
+    return {
+        **summary(person),
+        "org_role": person.org_role,
+        "time_zone": person.time_zone,
+        "bio": profile.bio,
+        "bio_html": profile.bio_html,
+        "interests": profile.interest_list,
+        "skills": skills_out(person),
+        "contact": contact,
+    }
+
+
+def me_out(user: User) -> dict:
+    profile = user.profile
+    data = detail(user, user)
+    data.update(
+        email=user.email,
+        language=user.language,
+        **{attr: getattr(profile, attr) for attr in CONTACT_FIELDS.values()},
+    )
+    return data
+
+
+@router.get("/me", response=MeOut, url_name="me")
+def me(request: HttpRequest):
+    """The signed-in person, with every field of their own profile."""
+    return me_out(User.objects.select_related("profile").get(pk=request.user.pk))
+
+
+@router.patch("/me/profile", response=MeOut, url_name="me_profile")
+def update_my_profile(request: HttpRequest, data: ProfilePatch):
+    """Change fields of my profile; fields left out stay as they are."""
+    changes = data.model_dump(exclude_unset=True)
+    changes = {k: ("" if v is None and k not in ("open_to_questions",) else v) for k, v in changes.items()}
+    if changes.get("open_to_questions") is None:
+        changes.pop("open_to_questions", None)
+    actions.update_profile(editor=request.user, person=request.user, **changes)
+    return me_out(User.objects.select_related("profile").get(pk=request.user.pk))
+
+
+class SkillsIn(Schema):
+    skills: list[SkillClaimIn] = Field(max_length=50)
+
+
+@router.put("/me/skills", response=list[SkillClaimOut], url_name="me_skills")
+def replace_my_skills(request: HttpRequest, data: SkillsIn):
+    """Replace my skills; names not yet in the vocabulary are added to it."""
+    names = [item.skill.strip().lower() for item in data.skills]
+    if len(names) != len(set(names)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"skills": ["Each skill may be listed once."]})
+    actions.set_skills(editor=request.user, person=request.user,
+                       claims=[item.model_dump() for item in data.skills])
+    return skills_out(request.user)
+
+
+class PeopleFilter(Schema):
+    q: str = Field(default="", max_length=100, description="Part of a name.")
+    department: str = Field(default="", max_length=120)
+    location: str = Field(default="", max_length=120)
+
+
+@router.get("/people", response=list[PersonSummaryOut], url_name="people")
+@paginate(PageNumberPagination, page_size=20)
+def list_people(request: HttpRequest, filters: Query[PeopleFilter]):
+    """People I may see, sorted by name."""
+    return people_directory(viewer=request.user, query=filters.q,
+                            department=filters.department, location=filters.location)
+
+
+@router.get("/people/{user_id}", response=PersonOut, url_name="person")
+def get_person(request: HttpRequest, user_id: int):
+    """One person, with the contact fields I may see."""
+    return detail(request.user, access_person(request.user, user_id))

@@ -1,0 +1,6 @@
+"""Demo organization for `make run` and `agora demo` (filled in by build_demo)."""
+
+DEMO_PASSWORD = "agora-demo-2026"
+DEMO_LOGINS = [
+    ("admin@demo.agora.test", "Org admin"),
+]

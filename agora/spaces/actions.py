@@ -1,0 +1,368 @@
+"""Every write to spaces, memberships, invitations and join requests.
+
+Each action checks permission, validates, saves and records its event in one
+transaction. A space always keeps at least one facilitator: the actions that
+could remove the last one lock the space row and refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from agora.accounts.models import User
+from agora.core.events import record
+from agora.core.markdown import render_markdown
+from agora.spaces.models import Invitation, JoinRequest, Membership, Space
+from agora.spaces.permissions import (
+    can_create_space,
+    can_join,
+    can_manage,
+    can_request_to_join,
+    can_see,
+    forget_roles,
+    role_in,
+)
+
+CANNOT_CREATE = _("You may not create this kind of space.")
+CANNOT_MANAGE = _("Only the space's facilitators may do this.")
+CANNOT_JOIN = _("You cannot join this space.")
+CANNOT_REQUEST = _("You cannot ask to join this space.")
+LAST_FACILITATOR = _("A space needs at least one facilitator: name another one first.")
+NOT_A_MEMBER = _("This person is not a member of the space.")
+ALREADY_MEMBER = _("Already a member of this space.")
+ARCHIVED = _("This space is archived.")
+INVITATION_NOT_YOURS = _("This invitation was sent to another address.")
+INVITATION_CLOSED = _("This invitation is no longer open.")
+REQUEST_CLOSED = _("This request has already been decided.")
+SPACE_FIELDS = {"name", "slug", "description", "kind", "visibility", "status", "parent"}
+
+
+def _snapshot(space: Space) -> dict[str, Any]:
+    """Names kept in event data so feeds need no joins to describe the event."""
+    return {"space_name": space.name, "space_slug": space.slug}
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "space"
+    slug, n = base, 2
+    while Space.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _clean_parent(actor: User, parent: Space | None, space: Space | None) -> None:
+    if parent is None:
+        return
+    if not can_see(actor, parent):
+        raise ValidationError({"parent": [_("Choose a space you can see.")]})
+    node: Space | None = parent
+    while node is not None:
+        if space is not None and node.pk == space.pk:
+            raise ValidationError({"parent": [_("A space cannot sit inside itself.")]})
+        node = node.parent
+
+
+def _add_member(space: Space, user: User, role: str) -> Membership:
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(space=space, user=user, role=role)
+    except IntegrityError as error:
+        raise ValidationError(ALREADY_MEMBER, code="already_member") from error
+    Space.objects.filter(pk=space.pk).update(member_count=F("member_count") + 1)
+    space.member_count += 1
+    forget_roles(user)
+    return membership
+
+
+def _lock(space: Space) -> Space:
+    return Space.objects.select_for_update().get(pk=space.pk)
+
+
+def _other_facilitators(space: Space, user: User) -> bool:
+    return (
+        Membership.objects.filter(space=space, role=Membership.Role.FACILITATOR)
+        .exclude(user=user)
+        .exists()
+    )
+
+
+@transaction.atomic
+def create_space(
+    *,
+    creator: User,
+    name: str,
+    kind: str = Space.Kind.COMMUNITY,
+    visibility: str = Space.Visibility.OPEN,
+    description: str = "",
+    slug: str = "",
+    parent: Space | None = None,
+) -> Space:
+    """Create a space with `creator` as its first facilitator; record ``space.created``."""
+    if not can_create_space(creator, kind):
+        raise PermissionDenied(CANNOT_CREATE)
+    name = " ".join((name or "").split())
+    space = Space(
+        name=name, slug=slug or unique_slug(name), kind=kind, visibility=visibility,
+        description=description, parent=parent, created_by=creator,
+    )
+    _clean_parent(creator, parent, None)
+    space.full_clean()
+    space.description_html = render_markdown(space.description)
+    space.save()
+    _add_member(space, creator, Membership.Role.FACILITATOR)
+    record(actor=creator, verb="space.created", obj=space, space=space, **_snapshot(space))
+    return space
+
+
+@transaction.atomic
+def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
+    """Change a space's settings (name, slug, description, kind, visibility, status, parent)."""
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    unknown = set(changes) - SPACE_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    if "kind" in changes and changes["kind"] != space.kind and not can_create_space(
+        actor, changes["kind"]
+    ):
+        raise ValidationError({"kind": [CANNOT_CREATE]})
+    if "parent" in changes:
+        _clean_parent(actor, changes["parent"], space)
+    old_status = space.status
+    for name, value in changes.items():
+        setattr(space, name, value)
+    if "name" in changes:
+        space.name = " ".join((space.name or "").split())
+    space.full_clean()
+    space.description_html = render_markdown(space.description)
+    space.save()
+    if space.status != old_status:
+        verb = "space.archived" if space.is_archived else "space.restored"
+        record(actor=actor, verb=verb, obj=space, space=space, **_snapshot(space))
+    if set(changes) - {"status"}:
+        record(actor=actor, verb="space.updated", obj=space, space=space,
+               fields=sorted(set(changes) - {"status"}), **_snapshot(space))
+    return space
+
+
+@transaction.atomic
+def join_space(*, user: User, space: Space) -> Membership:
+    """Join an open space as a member; record ``space.joined``."""
+    if role_in(user, space) is not None:
+        raise ValidationError(ALREADY_MEMBER, code="already_member")
+    if not can_join(user, space):
+        raise PermissionDenied(CANNOT_JOIN)
+    membership = _add_member(space, user, Membership.Role.MEMBER)
+    record(actor=user, verb="space.joined", obj=membership, space=space, **_snapshot(space))
+    return membership
+
+
+@transaction.atomic
+def leave_space(*, user: User, space: Space) -> None:
+    """Leave `space`; the last facilitator may not. Record ``space.left``."""
+    _lock(space)
+    membership = Membership.objects.filter(space=space, user=user).first()
+    if membership is None:
+        raise ValidationError(NOT_A_MEMBER, code="not_member")
+    if membership.role == Membership.Role.FACILITATOR and not _other_facilitators(space, user):
+        raise ValidationError(LAST_FACILITATOR, code="last_facilitator")
+    membership.delete()
+    Space.objects.filter(pk=space.pk).update(member_count=F("member_count") - 1)
+    forget_roles(user)
+    record(actor=user, verb="space.left", obj=space, space=space, **_snapshot(space))
+
+
+@transaction.atomic
+def remove_member(*, actor: User, space: Space, user: User) -> None:
+    """Remove `user` from `space`; managers only, never the last facilitator."""
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    _lock(space)
+    membership = Membership.objects.filter(space=space, user=user).first()
+    if membership is None:
+        raise ValidationError(NOT_A_MEMBER, code="not_member")
+    if membership.role == Membership.Role.FACILITATOR and not _other_facilitators(space, user):
+        raise ValidationError(LAST_FACILITATOR, code="last_facilitator")
+    membership.delete()
+    Space.objects.filter(pk=space.pk).update(member_count=F("member_count") - 1)
+    forget_roles(user)
+    record(actor=actor, verb="member.removed", obj=space, space=space,
+           user_id=user.pk, user_name=user.name, **_snapshot(space))
+
+
+@transaction.atomic
+def change_role(*, actor: User, space: Space, user: User, role: str) -> Membership:
+    """Give `user` the space `role`; managers only, keeping one facilitator."""
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": [_("Choose facilitator, member or guest.")]})
+    _lock(space)
+    membership = Membership.objects.filter(space=space, user=user).first()
+    if membership is None:
+        raise ValidationError(NOT_A_MEMBER, code="not_member")
+    if (
+        membership.role == Membership.Role.FACILITATOR
+        and role != Membership.Role.FACILITATOR
+        and not _other_facilitators(space, user)
+    ):
+        raise ValidationError({"role": [LAST_FACILITATOR]})
+    if membership.role != role:
+        old = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        forget_roles(user)
+        record(actor=actor, verb="member.role_changed", obj=membership, space=space,
+               user_id=user.pk, user_name=user.name, old=old, new=role, **_snapshot(space))
+    return membership
+
+
+@transaction.atomic
+def invite(
+    *,
+    actor: User,
+    space: Space,
+    email: str = "",
+    user: User | None = None,
+    role: str = Membership.Role.MEMBER,
+    message: str = "",
+) -> Invitation:
+    """Invite a person (by account or email) into `space`; record ``invitation.sent``.
+
+    The invitation email goes out from a listener, after commit.
+    """
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    if space.is_archived:
+        raise ValidationError(ARCHIVED, code="archived")
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": [_("Choose facilitator, member or guest.")]})
+    if user is not None:
+        email = user.email
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": [_("Enter a valid email address.")]}) from error
+    if len(message) > 500:
+        raise ValidationError({"message": [_("Keep the message under 500 characters.")]})
+    invitee = user or User.objects.filter(email__iexact=email, is_active=True).first()
+    if invitee is not None and role_in(invitee, space) is not None:
+        raise ValidationError({"email": [ALREADY_MEMBER]})
+    if Invitation.objects.filter(space=space, email=email, status=Invitation.Status.PENDING).exists():
+        raise ValidationError({"email": [_("This person already has a pending invitation.")]})
+    invitation = Invitation.objects.create(
+        space=space, email=email, invitee=invitee, invited_by=actor, role=role, message=message
+    )
+    record(actor=actor, verb="invitation.sent", obj=invitation, space=space,
+           email=email, invitee_id=invitee.pk if invitee else None, **_snapshot(space))
+    return invitation
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return invitation.invitee_id == user.pk or invitation.email.lower() == user.email.lower()
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
+    """Join the invitation's space with its role; record ``space.joined``."""
+    invitation = Invitation.objects.select_for_update().select_related("space").get(pk=invitation.pk)
+    if not invitation_is_for(invitation, user):
+        raise PermissionDenied(INVITATION_NOT_YOURS)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(INVITATION_CLOSED, code="closed")
+    space = invitation.space
+    if space.is_archived:
+        raise ValidationError(ARCHIVED, code="archived")
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.invitee = user
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "invitee", "responded_at"])
+    membership = _add_member(space, user, invitation.role)
+    record(actor=user, verb="space.joined", obj=membership, space=space,
+           via="invitation", **_snapshot(space))
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(*, user: User, invitation: Invitation) -> Invitation:
+    if not invitation_is_for(invitation, user):
+        raise PermissionDenied(INVITATION_NOT_YOURS)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(INVITATION_CLOSED, code="closed")
+    invitation.status = Invitation.Status.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    record(actor=user, verb="invitation.declined", obj=invitation, space=invitation.space,
+           **_snapshot(invitation.space))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    if not can_manage(actor, invitation.space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(INVITATION_CLOSED, code="closed")
+    invitation.status = Invitation.Status.REVOKED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    record(actor=actor, verb="invitation.revoked", obj=invitation, space=invitation.space,
+           email=invitation.email, **_snapshot(invitation.space))
+    return invitation
+
+
+@transaction.atomic
+def request_to_join(*, user: User, space: Space, message: str = "") -> JoinRequest:
+    """Ask to join a private space; its facilitators decide. Record ``join.requested``."""
+    if not can_request_to_join(user, space):
+        raise PermissionDenied(CANNOT_REQUEST)
+    if len(message) > 500:
+        raise ValidationError({"message": [_("Keep the message under 500 characters.")]})
+    if JoinRequest.objects.filter(space=space, user=user, status=JoinRequest.Status.PENDING).exists():
+        raise ValidationError(_("You have already asked to join; the facilitators will decide."))
+    join_request = JoinRequest.objects.create(space=space, user=user, message=message)
+    record(actor=user, verb="join.requested", obj=join_request, space=space, **_snapshot(space))
+    return join_request
+
+
+@transaction.atomic
+def decide_join_request(*, actor: User, join_request: JoinRequest, approve: bool) -> JoinRequest:
+    """Approve (adding the member) or decline a pending request; managers only."""
+    space = join_request.space
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(REQUEST_CLOSED, code="closed")
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        membership = _add_member(space, join_request.user, Membership.Role.MEMBER)
+        record(actor=join_request.user, verb="space.joined", obj=membership, space=space,
+               via="request", approved_by=actor.name, **_snapshot(space))
+    else:
+        record(actor=actor, verb="join.declined", obj=join_request, space=space,
+               user_id=join_request.user_id, **_snapshot(space))
+    return join_request
+
+
+@transaction.atomic
+def cancel_join_request(*, user: User, join_request: JoinRequest) -> JoinRequest:
+    if join_request.user_id != user.pk:
+        raise PermissionDenied(_("This is not your request."))
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(REQUEST_CLOSED, code="closed")
+    join_request.status = JoinRequest.Status.CANCELLED
+    join_request.save(update_fields=["status"])
+    return join_request
