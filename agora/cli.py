@@ -1,6 +1,6 @@
 """The `agora` command: Django's manage.py for this project.
 
-    agora migrate        agora demo         agora serve
+agora migrate        agora demo         agora serve
 """
 
 from __future__ import annotations

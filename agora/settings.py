@@ -116,7 +116,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 else:
@@ -158,7 +160,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -205,7 +210,9 @@ MEDIA_URL = env.str("AGORA_MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("AGORA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {
-        "BACKEND": env.str("AGORA_MEDIA_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "BACKEND": env.str(
+            "AGORA_MEDIA_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
         "OPTIONS": env.json("AGORA_MEDIA_OPTIONS", default={}),
     },
     "staticfiles": {

@@ -28,9 +28,22 @@ MAX_SKILLS = 50
 PHOTO_SIZE = 256
 
 PROFILE_FIELDS = {
-    "title", "department", "location", "bio", "interests", "phone", "chat_handle",
-    "linkedin_url", "x_url", "github_url", "website_url", "email_visibility",
-    "phone_visibility", "chat_visibility", "links_visibility", "open_to_questions",
+    "title",
+    "department",
+    "location",
+    "bio",
+    "interests",
+    "phone",
+    "chat_handle",
+    "linkedin_url",
+    "x_url",
+    "github_url",
+    "website_url",
+    "email_visibility",
+    "phone_visibility",
+    "chat_visibility",
+    "links_visibility",
+    "open_to_questions",
 }
 USER_FIELDS = {"name", "time_zone", "language"}
 
@@ -56,7 +69,9 @@ def update_profile(*, editor: User, person: User, **changes: Any) -> Profile:
     errors: dict[str, Any] = {}
     for instance, fields in ((person, USER_FIELDS), (profile, PROFILE_FIELDS)):
         try:
-            instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
+            instance.full_clean(
+                exclude=[f.name for f in instance._meta.fields if f.name not in fields]
+            )
         except ValidationError as error:
             errors.update(error.message_dict)
     if "name" in changes and not person.name:
@@ -119,13 +134,17 @@ def set_skills(*, editor: User, person: User, claims: list[dict[str, Any]]) -> l
     for claim in claims:
         skill = find_or_create_skill(str(claim.get("skill", "")))
         item = SkillClaim(
-            user=person, skill=skill,
-            level=claim.get("level") or SkillClaim.Level.PRACTITIONER, years=claim.get("years"),
+            user=person,
+            skill=skill,
+            level=claim.get("level") or SkillClaim.Level.PRACTITIONER,
+            years=claim.get("years"),
         )
         try:
             item.full_clean(exclude=["user", "skill"], validate_unique=False)
         except ValidationError as error:
-            raise ValidationError({"skills": [f"{skill.name}: {m}" for m in error.messages]}) from error
+            raise ValidationError(
+                {"skills": [f"{skill.name}: {m}" for m in error.messages]}
+            ) from error
         kept[skill.pk] = item
     SkillClaim.objects.filter(user=person).exclude(skill_id__in=kept).delete()
     saved = []
@@ -134,8 +153,12 @@ def set_skills(*, editor: User, person: User, claims: list[dict[str, Any]]) -> l
             user=person, skill_id=skill_id, defaults={"level": item.level, "years": item.years}
         )
         saved.append(claim)
-    record(actor=editor, verb="profile.skills_changed", obj=person,
-           skills=[c.skill.name for c in saved])
+    record(
+        actor=editor,
+        verb="profile.skills_changed",
+        obj=person,
+        skills=[c.skill.name for c in saved],
+    )
     return saved
 
 

@@ -21,9 +21,12 @@ class AccountAdapter(DefaultAccountAdapter):
             from agora.spaces.models import Invitation
 
             token = request.session.get(INVITATION_SESSION_KEY)
-            return bool(token) and Invitation.objects.filter(
-                token=token, status=Invitation.Status.PENDING
-            ).exists()
+            return (
+                bool(token)
+                and Invitation.objects.filter(
+                    token=token, status=Invitation.Status.PENDING
+                ).exists()
+            )
         return False
 
     @transaction.atomic

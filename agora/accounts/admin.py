@@ -23,7 +23,15 @@ class UserAdmin(BaseUserAdmin):
         ("Preferences", {"fields": ["time_zone", "language"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "org_role", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "org_role", "password1", "password2"],
+            },
+        )
+    ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
 

@@ -1,6 +1,5 @@
 """People endpoints: me, my profile and skills, the directory, one person."""
 
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -90,7 +89,9 @@ def me(request: HttpRequest):
 def update_my_profile(request: HttpRequest, data: ProfilePatch):
     """Change fields of my profile; fields left out stay as they are."""
     changes = data.model_dump(exclude_unset=True)
-    changes = {k: ("" if v is None and k not in ("open_to_questions",) else v) for k, v in changes.items()}
+    changes = {
+        k: ("" if v is None and k not in ("open_to_questions",) else v) for k, v in changes.items()
+    }
     if changes.get("open_to_questions") is None:
         changes.pop("open_to_questions", None)
     actions.update_profile(editor=request.user, person=request.user, **changes)
@@ -109,8 +110,9 @@ def replace_my_skills(request: HttpRequest, data: SkillsIn):
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"skills": ["Each skill may be listed once."]})
-    actions.set_skills(editor=request.user, person=request.user,
-                       claims=[item.model_dump() for item in data.skills])
+    actions.set_skills(
+        editor=request.user, person=request.user, claims=[item.model_dump() for item in data.skills]
+    )
     return skills_out(request.user)
 
 
@@ -124,8 +126,12 @@ class PeopleFilter(Schema):
 @paginate(PageNumberPagination, page_size=20)
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]):
     """People I may see, sorted by name."""
-    return people_directory(viewer=request.user, query=filters.q,
-                            department=filters.department, location=filters.location)
+    return people_directory(
+        viewer=request.user,
+        query=filters.q,
+        department=filters.department,
+        location=filters.location,
+    )
 
 
 @router.get("/people/{user_id}", response=PersonOut, url_name="person")

@@ -10,8 +10,9 @@ from agora.accounts.models import TIME_ZONE_CHOICES, OrgSettings, Profile, Skill
 class SignupForm(forms.Form):
     """Extra sign-up fields, merged into allauth's form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    name = forms.CharField(label=_("Full name"), max_length=150,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     field_order = ["name", "email", "password1", "password2"]
 
     def signup(self, request, user: User) -> None:
@@ -21,8 +22,9 @@ class SignupForm(forms.Form):
 
 class AccountForm(forms.ModelForm):
     language = forms.ChoiceField(
-        label=_("Language"), required=False,
-        choices=[("", _("As my browser asks"))] + list(settings.LANGUAGES),
+        label=_("Language"),
+        required=False,
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
@@ -35,18 +37,34 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "title", "department", "location", "bio", "interests", "open_to_questions",
-            "phone", "phone_visibility", "chat_handle", "chat_visibility", "email_visibility",
-            "linkedin_url", "x_url", "github_url", "website_url", "links_visibility",
+            "title",
+            "department",
+            "location",
+            "bio",
+            "interests",
+            "open_to_questions",
+            "phone",
+            "phone_visibility",
+            "chat_handle",
+            "chat_visibility",
+            "email_visibility",
+            "linkedin_url",
+            "x_url",
+            "github_url",
+            "website_url",
+            "links_visibility",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(
-        label=_("New photo"), required=False,
+        label=_("New photo"),
+        required=False,
         help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
     remove = forms.BooleanField(label=_("Remove my photo"), required=False)
 
@@ -58,10 +76,12 @@ class PhotoForm(forms.Form):
 
 
 class SkillClaimForm(forms.Form):
-    skill = forms.CharField(label=_("Skill"), max_length=80,
-                            widget=forms.TextInput(attrs={"list": "skill-vocabulary"}))
-    level = forms.ChoiceField(label=_("Level"), choices=SkillClaim.Level.choices,
-                              initial=SkillClaim.Level.PRACTITIONER)
+    skill = forms.CharField(
+        label=_("Skill"), max_length=80, widget=forms.TextInput(attrs={"list": "skill-vocabulary"})
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=SkillClaim.Level.choices, initial=SkillClaim.Level.PRACTITIONER
+    )
     years = forms.IntegerField(label=_("Years"), min_value=0, max_value=70, required=False)
 
 
@@ -80,22 +100,32 @@ class BaseSkillFormSet(forms.BaseFormSet):
 
     def claims(self) -> list[dict]:
         return [
-            {"skill": f.cleaned_data["skill"], "level": f.cleaned_data["level"],
-             "years": f.cleaned_data.get("years")}
+            {
+                "skill": f.cleaned_data["skill"],
+                "level": f.cleaned_data["level"],
+                "years": f.cleaned_data.get("years"),
+            }
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
 
 SkillFormSet = forms.formset_factory(
-    SkillClaimForm, formset=BaseSkillFormSet, extra=2, can_delete=True, max_num=50,
+    SkillClaimForm,
+    formset=BaseSkillFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=50,
     validate_max=True,
 )
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80,
-                           help_text=_("What will use it, e.g. “Reporting script”."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What will use it, e.g. “Reporting script”."),
+    )
 
 
 class PeopleFilterForm(forms.Form):
@@ -105,7 +135,9 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args, departments: list[str], locations: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All departments"))] + [(d, d) for d in departments]
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (d, d) for d in departments
+        ]
         self.fields["location"].choices = [("", _("All locations"))] + [(x, x) for x in locations]
 
 

@@ -28,7 +28,9 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
 
 
 def validate_time_zone(value: str) -> None:
@@ -181,19 +183,27 @@ class Profile(models.Model):
     github_url = models.URLField(_("GitHub"), blank=True, validators=[validate_github])
     website_url = models.URLField(_("website"), blank=True)
     email_visibility = models.CharField(
-        _("who sees my email"), max_length=8, choices=ContactVisibility,
+        _("who sees my email"),
+        max_length=8,
+        choices=ContactVisibility,
         default=ContactVisibility.ORGANIZATION,
     )
     phone_visibility = models.CharField(
-        _("who sees my phone"), max_length=8, choices=ContactVisibility,
+        _("who sees my phone"),
+        max_length=8,
+        choices=ContactVisibility,
         default=ContactVisibility.SHARED_SPACE,
     )
     chat_visibility = models.CharField(
-        _("who sees my chat handle"), max_length=8, choices=ContactVisibility,
+        _("who sees my chat handle"),
+        max_length=8,
+        choices=ContactVisibility,
         default=ContactVisibility.ORGANIZATION,
     )
     links_visibility = models.CharField(
-        _("who sees my external profiles"), max_length=8, choices=ContactVisibility,
+        _("who sees my external profiles"),
+        max_length=8,
+        choices=ContactVisibility,
         default=ContactVisibility.ORGANIZATION,
     )
     open_to_questions = models.BooleanField(_("open to questions"), default=True)

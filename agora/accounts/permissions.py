@@ -17,9 +17,7 @@ CONTACT_FIELDS = {
 
 
 def _shares_space(viewer: User, person: User) -> bool:
-    return Membership.objects.filter(
-        user=person, space__memberships__user=viewer
-    ).exists()
+    return Membership.objects.filter(user=person, space__memberships__user=viewer).exists()
 
 
 def people_visible_to(viewer: User) -> QuerySet[User]:

@@ -27,11 +27,15 @@ def directory_facets(*, viewer: User) -> tuple[list[str], list[str]]:
     """Return the departments and locations of people `viewer` may see, sorted."""
     profiles = Profile.objects.filter(user__in=people_visible_to(viewer).values("pk"))
     departments = (
-        profiles.exclude(department="").values_list("department", flat=True).distinct()
+        profiles.exclude(department="")
+        .values_list("department", flat=True)
+        .distinct()
         .order_by("department")
     )
     locations = (
-        profiles.exclude(location="").values_list("location", flat=True).distinct()
+        profiles.exclude(location="")
+        .values_list("location", flat=True)
+        .distinct()
         .order_by("location")
     )
     return list(departments[:500]), list(locations[:500])

@@ -49,7 +49,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
         location=filters.get("location", ""),
     )
     page = paginate(request, people, per_page=24)
-    template = "accounts/people_list.html#people-results" if request.htmx else "accounts/people_list.html"
+    template = (
+        "accounts/people_list.html#people-results" if request.htmx else "accounts/people_list.html"
+    )
     return render(request, template, {"form": form, "page": page})
 
 
@@ -76,7 +78,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile, _created = Profile.objects.get_or_create(user=user)
     initial_skills = [
-        {"skill": c.skill.name, "level": c.level, "years": c.years} for c in person_skills(person=user)
+        {"skill": c.skill.name, "level": c.level, "years": c.years}
+        for c in person_skills(person=user)
     ]
     if request.method == "POST":
         account_form = AccountForm(request.POST, instance=user, prefix="account")
@@ -125,8 +128,9 @@ def photo_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your photo is updated."))
             return redirect("profile_edit")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/photo_edit.html", {"form": form, "profile": profile},
-                  status=status)
+    return render(
+        request, "accounts/photo_edit.html", {"form": form, "profile": profile}, status=status
+    )
 
 
 @login_required
@@ -143,8 +147,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
         else:
             form = TokenForm()
     page = paginate(request, tokens_of(user=request.user), per_page=20)
-    response = render(request, "accounts/token_list.html",
-                      {"form": form, "page": page, "new_key": new_key})
+    response = render(
+        request, "accounts/token_list.html", {"form": form, "page": page, "new_key": new_key}
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -26,8 +26,13 @@ api = NinjaAPI(
 )
 
 
-def error(request: HttpRequest, status: int, detail: str, code: str,
-          errors: dict[str, list[str]] | None = None) -> HttpResponse:
+def error(
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    code: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     return api.create_response(
         request, {"detail": detail, "code": code, "errors": errors or {}}, status=status
     )
@@ -37,7 +42,11 @@ def error(request: HttpRequest, status: int, detail: str, code: str,
 def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "data", "payload")]
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "path", "data", "payload")
+        ]
         field = ".".join(location) or "__all__"
         errors.setdefault(field, []).append(item.get("msg", "Invalid value."))
     return error(request, 422, "Some fields are not valid.", "invalid", errors)

@@ -47,8 +47,7 @@ def listener(*patterns: str) -> Callable[[Listener], Listener]:
 
     def register(function: Listener) -> Listener:
         name = f"{function.__module__}.{function.__qualname__}"
-        for pattern in patterns:
-            _listeners.append((pattern, name, function))
+        _listeners.extend((pattern, name, function) for pattern in patterns)
         return function
 
     return register

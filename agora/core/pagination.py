@@ -10,8 +10,9 @@ from django.http import HttpRequest
 DEFAULT_PER_PAGE = 20
 
 
-def paginate(request: HttpRequest, object_list: Any, *, per_page: int = DEFAULT_PER_PAGE,
-             param: str = "page") -> Page:
+def paginate(
+    request: HttpRequest, object_list: Any, *, per_page: int = DEFAULT_PER_PAGE, param: str = "page"
+) -> Page:
     """Return the requested page of `object_list`; bad or too-large numbers give the last page."""
     paginator = Paginator(object_list, per_page)
     return paginator.get_page(request.GET.get(param))

@@ -34,7 +34,8 @@ def checked_image(upload: UploadedFile, *, max_bytes: int, size: int) -> Content
     """
     if upload.size is None or upload.size > max_bytes:
         raise ValidationError(
-            _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(max_bytes)},
+            _("The file is too large: the limit is %(limit)s.")
+            % {"limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     try:

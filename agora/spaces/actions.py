@@ -110,8 +110,13 @@ def create_space(
         raise PermissionDenied(CANNOT_CREATE)
     name = " ".join((name or "").split())
     space = Space(
-        name=name, slug=slug or unique_slug(name), kind=kind, visibility=visibility,
-        description=description, parent=parent, created_by=creator,
+        name=name,
+        slug=slug or unique_slug(name),
+        kind=kind,
+        visibility=visibility,
+        description=description,
+        parent=parent,
+        created_by=creator,
     )
     _clean_parent(creator, parent, None)
     space.full_clean()
@@ -130,8 +135,10 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
     unknown = set(changes) - SPACE_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    if "kind" in changes and changes["kind"] != space.kind and not can_create_space(
-        actor, changes["kind"]
+    if (
+        "kind" in changes
+        and changes["kind"] != space.kind
+        and not can_create_space(actor, changes["kind"])
     ):
         raise ValidationError({"kind": [CANNOT_CREATE]})
     if "parent" in changes:
@@ -148,8 +155,14 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
         verb = "space.archived" if space.is_archived else "space.restored"
         record(actor=actor, verb=verb, obj=space, space=space, **_snapshot(space))
     if set(changes) - {"status"}:
-        record(actor=actor, verb="space.updated", obj=space, space=space,
-               fields=sorted(set(changes) - {"status"}), **_snapshot(space))
+        record(
+            actor=actor,
+            verb="space.updated",
+            obj=space,
+            space=space,
+            fields=sorted(set(changes) - {"status"}),
+            **_snapshot(space),
+        )
     return space
 
 
@@ -194,8 +207,15 @@ def remove_member(*, actor: User, space: Space, user: User) -> None:
     membership.delete()
     Space.objects.filter(pk=space.pk).update(member_count=F("member_count") - 1)
     forget_roles(user)
-    record(actor=actor, verb="member.removed", obj=space, space=space,
-           user_id=user.pk, user_name=user.name, **_snapshot(space))
+    record(
+        actor=actor,
+        verb="member.removed",
+        obj=space,
+        space=space,
+        user_id=user.pk,
+        user_name=user.name,
+        **_snapshot(space),
+    )
 
 
 @transaction.atomic
@@ -220,8 +240,17 @@ def change_role(*, actor: User, space: Space, user: User, role: str) -> Membersh
         membership.role = role
         membership.save(update_fields=["role"])
         forget_roles(user)
-        record(actor=actor, verb="member.role_changed", obj=membership, space=space,
-               user_id=user.pk, user_name=user.name, old=old, new=role, **_snapshot(space))
+        record(
+            actor=actor,
+            verb="member.role_changed",
+            obj=membership,
+            space=space,
+            user_id=user.pk,
+            user_name=user.name,
+            old=old,
+            new=role,
+            **_snapshot(space),
+        )
     return membership
 
 
@@ -257,13 +286,22 @@ def invite(
     invitee = user or User.objects.filter(email__iexact=email, is_active=True).first()
     if invitee is not None and role_in(invitee, space) is not None:
         raise ValidationError({"email": [ALREADY_MEMBER]})
-    if Invitation.objects.filter(space=space, email=email, status=Invitation.Status.PENDING).exists():
+    if Invitation.objects.filter(
+        space=space, email=email, status=Invitation.Status.PENDING
+    ).exists():
         raise ValidationError({"email": [_("This person already has a pending invitation.")]})
     invitation = Invitation.objects.create(
         space=space, email=email, invitee=invitee, invited_by=actor, role=role, message=message
     )
-    record(actor=actor, verb="invitation.sent", obj=invitation, space=space,
-           email=email, invitee_id=invitee.pk if invitee else None, **_snapshot(space))
+    record(
+        actor=actor,
+        verb="invitation.sent",
+        obj=invitation,
+        space=space,
+        email=email,
+        invitee_id=invitee.pk if invitee else None,
+        **_snapshot(space),
+    )
     return invitation
 
 
@@ -274,7 +312,9 @@ def invitation_is_for(invitation: Invitation, user: User) -> bool:
 @transaction.atomic
 def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
     """Join the invitation's space with its role; record ``space.joined``."""
-    invitation = Invitation.objects.select_for_update().select_related("space").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("space").get(pk=invitation.pk)
+    )
     if not invitation_is_for(invitation, user):
         raise PermissionDenied(INVITATION_NOT_YOURS)
     if invitation.status != Invitation.Status.PENDING:
@@ -287,8 +327,14 @@ def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "invitee", "responded_at"])
     membership = _add_member(space, user, invitation.role)
-    record(actor=user, verb="space.joined", obj=membership, space=space,
-           via="invitation", **_snapshot(space))
+    record(
+        actor=user,
+        verb="space.joined",
+        obj=membership,
+        space=space,
+        via="invitation",
+        **_snapshot(space),
+    )
     return membership
 
 
@@ -301,8 +347,13 @@ def decline_invitation(*, user: User, invitation: Invitation) -> Invitation:
     invitation.status = Invitation.Status.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    record(actor=user, verb="invitation.declined", obj=invitation, space=invitation.space,
-           **_snapshot(invitation.space))
+    record(
+        actor=user,
+        verb="invitation.declined",
+        obj=invitation,
+        space=invitation.space,
+        **_snapshot(invitation.space),
+    )
     return invitation
 
 
@@ -315,8 +366,14 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.status = Invitation.Status.REVOKED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    record(actor=actor, verb="invitation.revoked", obj=invitation, space=invitation.space,
-           email=invitation.email, **_snapshot(invitation.space))
+    record(
+        actor=actor,
+        verb="invitation.revoked",
+        obj=invitation,
+        space=invitation.space,
+        email=invitation.email,
+        **_snapshot(invitation.space),
+    )
     return invitation
 
 
@@ -327,7 +384,9 @@ def request_to_join(*, user: User, space: Space, message: str = "") -> JoinReque
         raise PermissionDenied(CANNOT_REQUEST)
     if len(message) > 500:
         raise ValidationError({"message": [_("Keep the message under 500 characters.")]})
-    if JoinRequest.objects.filter(space=space, user=user, status=JoinRequest.Status.PENDING).exists():
+    if JoinRequest.objects.filter(
+        space=space, user=user, status=JoinRequest.Status.PENDING
+    ).exists():
         raise ValidationError(_("You have already asked to join; the facilitators will decide."))
     join_request = JoinRequest.objects.create(space=space, user=user, message=message)
     record(actor=user, verb="join.requested", obj=join_request, space=space, **_snapshot(space))
@@ -349,11 +408,24 @@ def decide_join_request(*, actor: User, join_request: JoinRequest, approve: bool
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     if approve:
         membership = _add_member(space, join_request.user, Membership.Role.MEMBER)
-        record(actor=join_request.user, verb="space.joined", obj=membership, space=space,
-               via="request", approved_by=actor.name, **_snapshot(space))
+        record(
+            actor=join_request.user,
+            verb="space.joined",
+            obj=membership,
+            space=space,
+            via="request",
+            approved_by=actor.name,
+            **_snapshot(space),
+        )
     else:
-        record(actor=actor, verb="join.declined", obj=join_request, space=space,
-               user_id=join_request.user_id, **_snapshot(space))
+        record(
+            actor=actor,
+            verb="join.declined",
+            obj=join_request,
+            space=space,
+            user_id=join_request.user_id,
+            **_snapshot(space),
+        )
     return join_request
 
 

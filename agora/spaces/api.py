@@ -1,6 +1,5 @@
 """Space endpoints: directory, create, update, join, leave, members, invitations, activity."""
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -64,16 +63,18 @@ def _parent(request: HttpRequest, parent_id: int | None) -> Space | None:
 @paginate(PageNumberPagination, page_size=20)
 def list_spaces(request: HttpRequest, filters: Query[SpaceFilter]):
     """Spaces I may see: all active ones, or mine (archived included)."""
-    return space_directory(viewer=request.user, scope=filters.scope,
-                           kind=filters.kind or "", query=filters.q)
+    return space_directory(
+        viewer=request.user, scope=filters.scope, kind=filters.kind or "", query=filters.q
+    )
 
 
 @router.post("/spaces", response={201: SpaceOut}, url_name="space_create")
 def create_space(request: HttpRequest, data: SpaceIn):
     """Start a space; I become its first facilitator."""
     fields = data.model_dump(exclude={"parent_id"})
-    return 201, actions.create_space(creator=request.user, parent=_parent(request, data.parent_id),
-                                     **fields)
+    return 201, actions.create_space(
+        creator=request.user, parent=_parent(request, data.parent_id), **fields
+    )
 
 
 @router.get("/spaces/{space_id}", response=SpaceOut, url_name="space")
@@ -122,24 +123,30 @@ def change_role(request: HttpRequest, space_id: int, user_id: int, data: RoleIn)
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    person = get_object_or_404(Membership.objects.select_related("user"), space=space,
-                               user_id=user_id).user
+    person = get_object_or_404(
+        Membership.objects.select_related("user"), space=space, user_id=user_id
+    ).user
     membership = actions.change_role(actor=request.user, space=space, user=person, role=data.role)
     return Membership.objects.select_related("user__profile").get(pk=membership.pk)
 
 
-@router.delete("/spaces/{space_id}/members/{user_id}", response={204: None}, url_name="member_remove")
+@router.delete(
+    "/spaces/{space_id}/members/{user_id}", response={204: None}, url_name="member_remove"
+)
 def remove_member(request: HttpRequest, space_id: int, user_id: int):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    person = get_object_or_404(Membership.objects.select_related("user"), space=space,
-                               user_id=user_id).user
+    person = get_object_or_404(
+        Membership.objects.select_related("user"), space=space, user_id=user_id
+    ).user
     actions.remove_member(actor=request.user, space=space, user=person)
     return 204, None
 
 
-@router.post("/spaces/{space_id}/invitations", response={201: InvitationOut}, url_name="space_invite")
+@router.post(
+    "/spaces/{space_id}/invitations", response={201: InvitationOut}, url_name="space_invite"
+)
 def invite(request: HttpRequest, space_id: int, data: InvitationIn):
     """Invite someone by account (user_id) or by email."""
     space = access_space_by_id(request.user, space_id)
@@ -151,12 +158,21 @@ def invite(request: HttpRequest, space_id: int, data: InvitationIn):
             raise ValidationError({"user_id": ["No such person."]}) from error
     elif not data.email:
         raise ValidationError({"email": ["Give an email address or a user_id."]})
-    return 201, actions.invite(actor=request.user, space=space, email=data.email, user=user,
-                               role=data.role, message=data.message)
+    return 201, actions.invite(
+        actor=request.user,
+        space=space,
+        email=data.email,
+        user=user,
+        role=data.role,
+        message=data.message,
+    )
 
 
-@router.get("/spaces/{space_id}/join-requests", response=list[JoinRequestOut],
-            url_name="space_join_requests")
+@router.get(
+    "/spaces/{space_id}/join-requests",
+    response=list[JoinRequestOut],
+    url_name="space_join_requests",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_join_requests(request: HttpRequest, space_id: int):
     space = access_space_by_id(request.user, space_id)
@@ -165,23 +181,29 @@ def list_join_requests(request: HttpRequest, space_id: int):
     return space_join_requests(space=space)
 
 
-@router.post("/spaces/{space_id}/join-requests", response={201: JoinRequestOut},
-             url_name="space_request")
+@router.post(
+    "/spaces/{space_id}/join-requests", response={201: JoinRequestOut}, url_name="space_request"
+)
 def request_to_join(request: HttpRequest, space_id: int, data: JoinRequestIn):
     space = access_space_by_id(request.user, space_id)
     return 201, actions.request_to_join(user=request.user, space=space, message=data.message)
 
 
-@router.post("/spaces/{space_id}/join-requests/{request_id}", response=JoinRequestOut,
-             url_name="space_request_decide")
+@router.post(
+    "/spaces/{space_id}/join-requests/{request_id}",
+    response=JoinRequestOut,
+    url_name="space_request_decide",
+)
 def decide_join_request(request: HttpRequest, space_id: int, request_id: int, data: DecisionIn):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    join_request = get_object_or_404(JoinRequest.objects.select_related("space", "user"),
-                                     pk=request_id, space=space)
-    return actions.decide_join_request(actor=request.user, join_request=join_request,
-                                       approve=data.approve)
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("space", "user"), pk=request_id, space=space
+    )
+    return actions.decide_join_request(
+        actor=request.user, join_request=join_request, approve=data.approve
+    )
 
 
 @router.get("/spaces/{space_id}/activity", response=list[EventOut], url_name="space_activity")
@@ -216,16 +238,21 @@ def _my_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     return invitation
 
 
-@router.post("/me/invitations/{invitation_id}/accept", response={201: MemberOut},
-             url_name="invitation_accept")
+@router.post(
+    "/me/invitations/{invitation_id}/accept",
+    response={201: MemberOut},
+    url_name="invitation_accept",
+)
 def accept_invitation(request: HttpRequest, invitation_id: int):
-    membership = actions.accept_invitation(user=request.user,
-                                           invitation=_my_invitation(request, invitation_id))
+    membership = actions.accept_invitation(
+        user=request.user, invitation=_my_invitation(request, invitation_id)
+    )
     return 201, Membership.objects.select_related("user__profile").get(pk=membership.pk)
 
 
-@router.post("/me/invitations/{invitation_id}/decline", response={204: None},
-             url_name="invitation_decline")
+@router.post(
+    "/me/invitations/{invitation_id}/decline", response={204: None}, url_name="invitation_decline"
+)
 def decline_invitation(request: HttpRequest, invitation_id: int):
     actions.decline_invitation(user=request.user, invitation=_my_invitation(request, invitation_id))
     return 204, None

@@ -34,7 +34,9 @@ class SpaceFeedConsumer(AsyncJsonWebsocketConsumer):
     async def feed_event(self, message: dict) -> None:
         html = await self._render(message["event_id"])
         if html is not None:
-            await self.send_json({"type": "feed.event", "event_id": message["event_id"], "html": html})
+            await self.send_json(
+                {"type": "feed.event", "event_id": message["event_id"], "html": html}
+            )
 
     @database_sync_to_async
     def _may_view(self) -> bool:

@@ -10,15 +10,19 @@ from agora.spaces.queries import SCOPES, parent_choices
 
 class SpaceForm(forms.ModelForm):
     slug = forms.SlugField(
-        label=_("Address"), max_length=80, required=False,
+        label=_("Address"),
+        max_length=80,
+        required=False,
         help_text=_("Part of the space's link. Leave empty to make one from the name."),
     )
 
     class Meta:
         model = Space
         fields = ["name", "slug", "kind", "visibility", "parent", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6}),
-                   "visibility": forms.RadioSelect}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "visibility": forms.RadioSelect,
+        }
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -26,7 +30,9 @@ class SpaceForm(forms.ModelForm):
             (self.instance.kind, self.instance.get_kind_display())
         ]
         if self.instance.pk and self.instance.kind not in dict(self.fields["kind"].choices):
-            self.fields["kind"].choices.append((self.instance.kind, self.instance.get_kind_display()))
+            self.fields["kind"].choices.append(
+                (self.instance.kind, self.instance.get_kind_display())
+            )
         self.fields["parent"].queryset = parent_choices(
             viewer=user, exclude=self.instance if self.instance.pk else None
         )
@@ -46,7 +52,8 @@ class SpaceStatusForm(forms.Form):
 
 class SpaceFilterForm(forms.Form):
     scope = forms.ChoiceField(
-        label=_("Show"), required=False,
+        label=_("Show"),
+        required=False,
         choices=[("all", _("All spaces")), ("mine", _("My spaces"))],
     )
     kind = forms.ChoiceField(
@@ -60,12 +67,19 @@ class SpaceFilterForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"),
-                             help_text=_("A colleague's address; they get an email with a link."))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
-                             initial=Membership.Role.MEMBER)
-    message = forms.CharField(label=_("Message (optional)"), required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("A colleague's address; they get an email with a link."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RoleForm(forms.Form):
@@ -73,5 +87,9 @@ class RoleForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    message = forms.CharField(label=_("Why would you like to join? (optional)"), required=False,
-                              max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    message = forms.CharField(
+        label=_("Why would you like to join? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

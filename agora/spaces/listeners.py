@@ -111,6 +111,7 @@ def tell_facilitators_of_request(event: Event) -> None:
         "site_name": settings.AGORA_SITE_NAME,
     }
     subject = _("%(name)s asks to join %(space)s") % {
-        "name": join_request.user.name, "space": join_request.space.name
+        "name": join_request.user.name,
+        "space": join_request.space.name,
     }
     _send(str(subject), "spaces/email/join_request", context, emails)

@@ -42,8 +42,9 @@ class Space(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address"), max_length=80, unique=True, validators=[slug_validator])
-    description = models.TextField(_("description"), max_length=10000, blank=True,
-                                   help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), max_length=10000, blank=True, help_text=_("Markdown.")
+    )
     description_html = models.TextField(blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.COMMUNITY)
     visibility = models.CharField(
@@ -51,7 +52,11 @@ class Space(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
         verbose_name=_("parent space"),
     )
     created_by = models.ForeignKey(
@@ -136,14 +141,18 @@ class Invitation(models.Model):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     invitee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="invitations",
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    role = models.CharField(_("role"), max_length=16, choices=Membership.Role,
-                            default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Membership.Role, default=Membership.Role.MEMBER
+    )
     message = models.CharField(_("message"), max_length=500, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
@@ -154,7 +163,8 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["space", "email"], condition=models.Q(status="pending"),
+                fields=["space", "email"],
+                condition=models.Q(status="pending"),
                 name="invitation_one_pending_per_email",
             )
         ]
@@ -189,7 +199,8 @@ class JoinRequest(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["space", "user"], condition=models.Q(status="pending"),
+                fields=["space", "user"],
+                condition=models.Q(status="pending"),
                 name="joinrequest_one_pending",
             )
         ]

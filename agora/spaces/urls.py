@@ -13,10 +13,20 @@ urlpatterns = [
     path("spaces/<slug:slug>/request/", views.space_request, name="space_request"),
     path("spaces/<slug:slug>/members/", views.space_members_page, name="space_members"),
     path("spaces/<slug:slug>/members/<int:user_id>/role/", views.member_role, name="member_role"),
-    path("spaces/<slug:slug>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
-    path("spaces/<slug:slug>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke,
-         name="invitation_revoke"),
-    path("spaces/<slug:slug>/requests/<int:request_id>/", views.join_request_decide,
-         name="join_request_decide"),
+    path(
+        "spaces/<slug:slug>/members/<int:user_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "spaces/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "spaces/<slug:slug>/requests/<int:request_id>/",
+        views.join_request_decide,
+        name="join_request_decide",
+    ),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation_detail"),
 ]

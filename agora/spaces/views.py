@@ -59,8 +59,10 @@ def space_list(request: HttpRequest) -> HttpResponse:
     form = SpaceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     spaces = space_directory(
-        viewer=request.user, scope=filters.get("scope") or "all",
-        kind=filters.get("kind", ""), query=filters.get("q", ""),
+        viewer=request.user,
+        scope=filters.get("scope") or "all",
+        kind=filters.get("kind", ""),
+        query=filters.get("q", ""),
     )
     page = paginate(request, spaces, per_page=20)
     context = {"form": form, "page": page, "can_create": can_create_space(request.user)}
@@ -77,12 +79,20 @@ def space_create(request: HttpRequest) -> HttpResponse:
         try:
             space = actions.create_space(creator=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            add_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            add_errors(
+                form, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
         else:
-            messages.success(request, _("“%(name)s” is ready. Invite people to it.") % {"name": space.name})
+            messages.success(
+                request, _("“%(name)s” is ready. Invite people to it.") % {"name": space.name}
+            )
             return redirect(space)
-    return render(request, "spaces/space_form.html", {"form": form, "space": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "spaces/space_form.html",
+        {"form": form, "space": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def _space_context(request: HttpRequest, space: Space) -> dict:
@@ -135,9 +145,16 @@ def space_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Space settings saved."))
             return redirect(space)
     space.slug = original_slug if form.errors else space.slug
-    return render(request, "spaces/space_form.html",
-                  {"form": form, "space": space, "status_form": SpaceStatusForm(initial={"status": space.status})},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "spaces/space_form.html",
+        {
+            "form": form,
+            "space": space,
+            "status_form": SpaceStatusForm(initial={"status": space.status}),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -149,7 +166,10 @@ def space_status(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Choose active or archived."))
         return redirect("space_edit", slug=space.slug)
     actions.update_space(actor=request.user, space=space, status=form.cleaned_data["status"])
-    messages.success(request, _("The space is archived.") if space.is_archived else _("The space is active again."))
+    messages.success(
+        request,
+        _("The space is archived.") if space.is_archived else _("The space is active again."),
+    )
     return redirect(space)
 
 
@@ -188,7 +208,9 @@ def space_request(request: HttpRequest, slug: str) -> HttpResponse:
         _messages_from(request, ValidationError(list(form.errors.get("message", []))))
         return redirect(space)
     try:
-        actions.request_to_join(user=request.user, space=space, message=form.cleaned_data["message"])
+        actions.request_to_join(
+            user=request.user, space=space, message=form.cleaned_data["message"]
+        )
     except ValidationError as error:
         _messages_from(request, error)
     else:
@@ -212,22 +234,32 @@ def space_members_page(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 add_errors(invite_form, error)
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % invite_form.cleaned_data)
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % invite_form.cleaned_data
+                )
                 return redirect("space_members", slug=space.slug)
     context.update(
-        page=paginate(request, space_members(space=space, role=request.GET.get("role", "")), per_page=30),
+        page=paginate(
+            request, space_members(space=space, role=request.GET.get("role", "")), per_page=30
+        ),
         invite_form=invite_form,
         role_choices=Membership.Role.choices,
     )
     if context["can_manage"]:
         context["invitations"] = list(space_invitations(space=space)[:100])
         context["join_requests"] = list(space_join_requests(space=space)[:100])
-    return render(request, "spaces/space_members.html", context,
-                  status=400 if invite_form is not None and invite_form.errors else 200)
+    return render(
+        request,
+        "spaces/space_members.html",
+        context,
+        status=400 if invite_form is not None and invite_form.errors else 200,
+    )
 
 
 def _member(space: Space, user_id: int) -> User:
-    membership = get_object_or_404(Membership.objects.select_related("user"), space=space, user_id=user_id)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), space=space, user_id=user_id
+    )
     return membership.user
 
 
@@ -241,7 +273,9 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            actions.change_role(actor=request.user, space=space, user=person, role=form.cleaned_data["role"])
+            actions.change_role(
+                actor=request.user, space=space, user=person, role=form.cleaned_data["role"]
+            )
         except ValidationError as error:
             _messages_from(request, error)
         else:
@@ -279,7 +313,9 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     except ValidationError as error:
         _messages_from(request, error)
     else:
-        messages.success(request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email})
+        messages.success(
+            request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
+        )
     return redirect("space_members", slug=space.slug)
 
 
@@ -289,8 +325,9 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     space = access_space(request.user, slug)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    join_request = get_object_or_404(JoinRequest.objects.select_related("user", "space"),
-                                     pk=request_id, space=space)
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user", "space"), pk=request_id, space=space
+    )
     approve = request.POST.get("decision") == "approve"
     try:
         actions.decide_join_request(actor=request.user, join_request=join_request, approve=approve)
@@ -304,7 +341,9 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
 
 def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation email links to: accept or decline, or sign up first."""
-    invitation = get_object_or_404(Invitation.objects.select_related("space", "invited_by"), token=token)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("space", "invited_by"), token=token
+    )
     if not request.user.is_authenticated:
         if invitation.status == Invitation.Status.PENDING:
             request.session[INVITATION_SESSION_KEY] = invitation.token
@@ -313,7 +352,9 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
                 from allauth.account.adapter import get_adapter
 
                 get_adapter(request).stash_verified_email(request, invitation.email)
-                return redirect(reverse("account_signup") + "?next=" + invitation.get_absolute_url())
+                return redirect(
+                    reverse("account_signup") + "?next=" + invitation.get_absolute_url()
+                )
         return redirect_to_login(invitation.get_absolute_url())
     if not actions.invitation_is_for(invitation, request.user):
         raise PermissionDenied(actions.INVITATION_NOT_YOURS)
@@ -322,7 +363,9 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
             if request.POST.get("decision") == "accept":
                 actions.accept_invitation(user=request.user, invitation=invitation)
                 request.session.pop(INVITATION_SESSION_KEY, None)
-                messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.space.name})
+                messages.success(
+                    request, _("Welcome to %(name)s!") % {"name": invitation.space.name}
+                )
                 return redirect(invitation.space)
             actions.decline_invitation(user=request.user, invitation=invitation)
             messages.info(request, _("You declined the invitation."))

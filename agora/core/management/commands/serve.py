@@ -25,16 +25,28 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("AGORA_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("AGORA_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker."
+        )
 
     def handle(self, *args, **options) -> None:
         delivered = redeliver_pending()
         if delivered:
             self.stdout.write(f"Delivered {delivered} events left over from the last run.")
         uvicorn = [
-            sys.executable, "-m", "uvicorn", "agora.asgi:application",
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]), "--no-access-log", "--lifespan", "off",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "agora.asgi:application",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--no-access-log",
+            "--lifespan",
+            "off",
         ]
         processes = [subprocess.Popen(uvicorn)]
         if not options["no_worker"]:
@@ -68,12 +80,12 @@ class Command(BaseCommand):
         stop()
 
     def demo_logins(self) -> str:
-        from agora.demo import DEMO_LOGINS, DEMO_PASSWORD
         from agora.accounts.models import User
+        from agora.demo import DEMO_LOGINS, DEMO_PASSWORD
 
         emails = [email for email, _role in DEMO_LOGINS]
         if not User.objects.filter(email__in=emails).exists():
             return ""
-        lines = ["Demo logins (password for all: %s):" % DEMO_PASSWORD]
+        lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
         lines += [f"  {email:<32} {role}" for email, role in DEMO_LOGINS]
         return "\n".join(lines)

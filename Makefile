@@ -1,0 +1,58 @@
+# Agora: `make run` serves the embedded default, `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Databases the suite runs on, one pass each. PostgreSQL is used when it
+# answers on 127.0.0.1:5432 (it does on every machine of this project).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/agora
+TEST_DATABASES    ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo "sqlite postgres" || echo sqlite)
+PYTEST_ARGS       ?=
+
+.PHONY: run install install-test test lint format bench bench-small clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/agora setup
+	exec $(BIN)/agora serve
+
+lint: install-test
+	$(BIN)/ruff check agora tests bench
+	$(BIN)/ruff format --check agora tests bench
+	DJANGO_SETTINGS_MODULE=agora.settings $(BIN)/agora makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff format agora tests bench
+	$(BIN)/ruff check --fix agora tests bench
+
+test: lint
+	@for db in $(TEST_DATABASES); do \
+	  echo "=== test suite on $$db ==="; \
+	  if [ "$$db" = postgres ]; then url="$(TEST_POSTGRES_URL)"; else url=""; fi; \
+	  DATABASE_URL="$$url" AGORA_VAR_DIR="$(CURDIR)/var/test-$$db" \
+	    $(BIN)/pytest $(PYTEST_ARGS) || exit $$?; \
+	done
+
+bench: install-test
+	$(BIN)/python -m bench
+
+bench-small: install-test
+	BENCH_SCALE=small $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var
