@@ -8,6 +8,7 @@ on the local disk. Production sets ``DATABASE_URL``, ``REDIS_URL``,
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -16,26 +17,49 @@ from django.utils.translation import gettext_lazy as _
 
 env = environ.Env()
 
+
+def _given(name: str) -> bool:
+    """Return whether variable `name` is set to something (empty means unset).
+
+    ``make test`` and shells often export ``DATABASE_URL=""``; that must mean
+    the embedded default, not an empty URL.
+    """
+    return bool(os.environ.get(name, "").strip())
+
+
 # --- Paths -------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("AGORA_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("AGORA_VAR_DIR")) if _given("AGORA_VAR_DIR") else BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Core --------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 # Production mode turns on secure cookies, HSTS and SSL redirect. It is on
 # whenever SECRET_KEY comes from the environment, unless AGORA_PRODUCTION=0.
-PRODUCTION = env.bool("AGORA_PRODUCTION", default="SECRET_KEY" in env)
+PRODUCTION = env.bool("AGORA_PRODUCTION", default=_given("SECRET_KEY"))
 
 
 def _secret_key() -> str:
-    """Return SECRET_KEY from the environment, or one kept under ``var/``."""
-    if "SECRET_KEY" in env:
+    """Return SECRET_KEY from the environment, or one kept under ``var/``.
+
+    The key file is written owner-only (0600) under a temporary name, then
+    linked into place: a second process starting at the same moment (server
+    and worker) either finds no file or the whole key, never a partial one.
+    """
+    if _given("SECRET_KEY"):
         return env.str("SECRET_KEY")
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
+        draft = VAR_DIR / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -112,7 +136,11 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'agora.sqlite3'}"),
+    "default": (
+        env.db_url("DATABASE_URL")
+        if _given("DATABASE_URL")
+        else env.db_url_config(f"sqlite:///{VAR_DIR / 'agora.sqlite3'}")
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -194,7 +222,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 
 # --- Email -------------------------------------------------------------------
 MAIL_DIR = VAR_DIR / "mail"
-if "EMAIL_URL" in env:
+if _given("EMAIL_URL"):
     # e.g. smtp+tls://user:password@smtp.example.com:587
     vars().update(env.email_url("EMAIL_URL"))
 else:
@@ -223,6 +251,10 @@ STORAGES = {
         ),
     },
 }
+# Embedded mode serves static files straight from the apps (no collectstatic
+# needed); production serves the hashed, compressed copies in STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads above this size are refused before they reach storage.
 AGORA_MAX_PHOTO_BYTES = env.int("AGORA_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
