@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from agora.accounts.models import ContactVisibility, Profile, User
@@ -30,12 +30,12 @@ def people_visible_to(viewer: User) -> QuerySet[User]:
         shares = Exists(
             Membership.objects.filter(user=OuterRef("pk"), space__memberships__user=viewer)
         )
-        return people.filter(shares)
+        return people.filter(shares | Q(pk=viewer.pk))
     return people
 
 
 def can_see_person(viewer: User, person: User) -> bool:
-    if not viewer.is_authenticated or not person.is_active:
+    if not viewer.is_authenticated or not viewer.is_active or not person.is_active:
         return False
     if viewer.pk == person.pk or not viewer.is_guest:
         return True
