@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -88,8 +89,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         if account_form.is_valid() and profile_form.is_valid() and skill_formset.is_valid():
             changes = {**account_form.cleaned_data, **profile_form.cleaned_data}
             try:
-                actions.update_profile(editor=user, person=user, **changes)
-                actions.set_skills(editor=user, person=user, claims=skill_formset.claims())
+                # One transaction: a refused skill list must not leave the profile saved.
+                with transaction.atomic():
+                    actions.update_profile(editor=user, person=user, **changes)
+                    actions.set_skills(editor=user, person=user, claims=skill_formset.claims())
             except ValidationError as error:
                 add_errors(profile_form, error)
             else:
@@ -98,7 +101,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         # Django's ModelForm validation already put the values on `user`; reload
         # them so the header does not show unsaved names.
         user.refresh_from_db()
+        status = 400
     else:
+        status = 200
         account_form = AccountForm(instance=user, prefix="account")
         profile_form = ProfileForm(instance=profile, prefix="profile")
         skill_formset = SkillFormSet(initial=initial_skills, prefix="skills")
@@ -110,14 +115,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "vocabulary": skill_vocabulary(),
     }
-    return render(request, "accounts/profile_edit.html", context)
+    return render(request, "accounts/profile_edit.html", context, status=status)
 
 
 @login_required
 def photo_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile, _created = Profile.objects.get_or_create(user=user)
-    form = PhotoForm(request.POST or None, request.FILES or None)
+    form = PhotoForm(request.POST, request.FILES) if request.method == "POST" else PhotoForm()
     if request.method == "POST" and form.is_valid():
         upload = None if form.cleaned_data["remove"] else form.cleaned_data["photo"]
         try:
@@ -136,7 +141,7 @@ def photo_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     new_key = None
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_key = actions.create_access_token(
@@ -148,7 +153,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form = TokenForm()
     page = paginate(request, tokens_of(user=request.user), per_page=20)
     response = render(
-        request, "accounts/token_list.html", {"form": form, "page": page, "new_key": new_key}
+        request,
+        "accounts/token_list.html",
+        {"form": form, "page": page, "new_key": new_key},
+        status=400 if form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -168,9 +176,11 @@ def org_settings(request: HttpRequest) -> HttpResponse:
     if not can_administer(request.user):
         raise PermissionDenied(actions.ADMINS_ONLY)
     org = OrgSettings.load()
-    form = OrgSettingsForm(request.POST or None, instance=org)
+    form = OrgSettingsForm(request.POST if request.method == "POST" else None, instance=org)
     if request.method == "POST" and form.is_valid():
         actions.set_signup_mode(actor=request.user, mode=form.cleaned_data["signup_mode"])
         messages.success(request, _("Organization settings saved."))
         return redirect("org_settings")
-    return render(request, "accounts/org_settings.html", {"form": form})
+    return render(
+        request, "accounts/org_settings.html", {"form": form}, status=400 if form.errors else 200
+    )
