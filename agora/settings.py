@@ -219,6 +219,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_PREVENT_ENUMERATION = True
+# Behind N reverse proxies, the client address for the per-address limits is
+# the Nth entry from the right of X-Forwarded-For; with 0 it is REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("AGORA_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Email -------------------------------------------------------------------
 MAIL_DIR = VAR_DIR / "mail"
