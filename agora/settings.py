@@ -260,6 +260,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads above this size are refused before they reach storage.
 AGORA_MAX_PHOTO_BYTES = env.int("AGORA_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# No request body may carry more than this in files; read and refused early.
+AGORA_MAX_UPLOAD_BYTES = env.int("AGORA_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "agora.core.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -102,7 +102,8 @@ def set_profile_photo(*, editor: User, person: User, upload: UploadedFile | None
     else:
         image = checked_image(upload, max_bytes=settings.AGORA_MAX_PHOTO_BYTES, size=PHOTO_SIZE)
         extension = image.name.rsplit(".", 1)[-1]
-        profile.photo.save(random_name("photos", extension), image, save=False)
+        # The field's upload_to adds the "photos/" folder.
+        profile.photo.save(random_name("", extension), image, save=False)
     profile.save(update_fields=["photo", "updated_at"])
     if old:
         storage = profile.photo.storage
