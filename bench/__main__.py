@@ -1,0 +1,218 @@
+"""Run the bench: ``python -m bench`` from the repository root (``make bench``).
+
+Environment:
+  BENCH_SCALE         full (default) or small
+  BENCH_DATABASES     comma-separated: sqlite,postgresql (default: both when
+                      PostgreSQL answers, else SQLite alone)
+  BENCH_POSTGRES_URL  default postgres://postgres@127.0.0.1:5432/agora_bench
+                      (the bench creates and drops this database)
+  BENCH_SERVERS       comma-separated: granian-wsgi,uvicorn-asgi (default both)
+  BENCH_KEEP=1        keep the PostgreSQL database afterwards
+  BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_DURATION   override the load settings
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.load import run_load
+from bench.report import Measurement, format_table, write_report
+from bench.scale import Scale, scale_from_env
+from bench.servers import SERVERS, WORKERS, running
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+REPORT = BENCH_DIR / "latest.json"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench"
+DATABASES = ("sqlite", "postgresql")
+
+
+def main() -> int:
+    scale = scale_from_env()
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    databases = _choose(os.environ.get("BENCH_DATABASES"), DATABASES, "BENCH_DATABASES")
+    if not os.environ.get("BENCH_DATABASES") and not _postgres_answers(postgres_url):
+        print(f"PostgreSQL does not answer at {_admin_url(postgres_url)}: SQLite only.")
+        databases = ["sqlite"]
+    servers = _choose(os.environ.get("BENCH_SERVERS"), SERVERS, "BENCH_SERVERS")
+    started = time.perf_counter()
+    print(
+        f"Agora bench, {scale.name} scale: {scale.people:,} people, {scale.spaces:,} spaces, "
+        f"{scale.events:,} events.\n"
+        f"Load: {scale.concurrency} keep-alive connections, {scale.warmup_s:g} s warm-up, "
+        f"then {scale.duration_s:g} s or {scale.max_requests:,} requests per page; "
+        f"servers run {WORKERS} workers.",
+        flush=True,
+    )
+    measurements: list[Measurement] = []
+    failures: list[str] = []
+    for database in databases:
+        env = _server_env(database, postgres_url)
+        targets = _prepare(database, scale, env, postgres_url)
+        try:
+            for server in servers:
+                log = BENCH_DIR / database / f"{server}.log"
+                with running(server, env=env, log=log, cwd=ROOT) as base:
+                    for target in targets:
+                        measurement, failure = _measure(database, server, base, target, scale)
+                        measurements.append(measurement)
+                        if failure:
+                            failures.append(failure)
+        finally:
+            if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
+                _drop_postgres(postgres_url)
+    print()
+    print(format_table(measurements))
+    print(f"\nTotal bench time {time.perf_counter() - started:.0f} s.")
+    if failures:
+        print("\nNot a valid measurement; these pages answered with errors:")
+        print("\n".join(f"  {failure}" for failure in failures))
+        REPORT.unlink(missing_ok=True)
+        return 1
+    write_report(measurements, REPORT)
+    print(f"Wrote {REPORT.relative_to(ROOT)}.")
+    return 0
+
+
+def _choose(value: str | None, known: tuple[str, ...], variable: str) -> list[str]:
+    if not value:
+        return list(known)
+    chosen = [item.strip() for item in value.split(",") if item.strip()]
+    unknown = [item for item in chosen if item not in known]
+    if unknown or not chosen:
+        raise SystemExit(f"{variable} takes a comma-separated list of {', '.join(known)}.")
+    return chosen
+
+
+def _server_env(database: str, postgres_url: str) -> dict[str, str]:
+    """Production-like settings, except plain HTTP (no SSL redirect) on loopback."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL") and not key.startswith("AGORA_")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="agora.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        AGORA_PRODUCTION="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        AGORA_VAR_DIR=str(BENCH_DIR / database),
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if database == "postgresql":
+        env["DATABASE_URL"] = postgres_url
+    return env
+
+
+def _prepare(database: str, scale: Scale, env: dict[str, str], postgres_url: str) -> list[dict]:
+    """Start from an empty database, fill it and return the targets to load."""
+    var_dir = BENCH_DIR / database
+    var_dir.mkdir(parents=True, exist_ok=True)
+    # No collectstatic: the bench loads no static file, but WhiteNoise wants the folder.
+    (var_dir / "static").mkdir(exist_ok=True)
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
+    else:
+        _reset_postgres(postgres_url)
+    print(f"\n{database}: migrating and generating…", flush=True)
+    output = var_dir / "targets.json"
+    subprocess.run(
+        [sys.executable, "-m", "bench.prepare", scale.name, str(output)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(output.read_text())["targets"]
+
+
+def _measure(
+    database: str, server: str, base: str, target: dict, scale: Scale
+) -> tuple[Measurement, str]:
+    result = run_load(
+        base + target["path"],
+        headers=target["headers"],
+        concurrency=scale.concurrency,
+        warmup_s=scale.warmup_s,
+        duration_s=scale.duration_s,
+        max_requests=scale.max_requests,
+    )
+    measurement = Measurement(
+        name=target["name"],
+        database=database,
+        server=server,
+        requests_per_s=result.requests_per_s,
+        p50_ms=result.percentile(50),
+        p95_ms=result.percentile(95),
+        p99_ms=result.percentile(99),
+        queries=target["queries"],
+    )
+    print(
+        f"  {server:<13} {target['name']:<11} {result.requests_per_s:8.1f} req/s  "
+        f"p50 {measurement.p50_ms:7.2f} ms  ({result.requests:,} requests, "
+        f"{result.errors} errors)",
+        flush=True,
+    )
+    failure = ""
+    if result.errors:
+        failure = (
+            f"{database} {server} {target['name']}: {result.errors} errors, e.g. "
+            + "; ".join(result.error_samples)
+        )
+    return measurement, failure
+
+
+def _admin_url(url: str) -> str:
+    """The same server's maintenance database (to create and drop the bench one)."""
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+def _database_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name or name in ("postgres", "template0", "template1"):
+        raise SystemExit(f"BENCH_POSTGRES_URL must name a database of its own, not {name!r}.")
+    return name
+
+
+def _postgres_answers(url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(_admin_url(url), connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _reset_postgres(url: str) -> None:
+    from psycopg import sql
+
+    _drop_postgres(url)
+    _admin(url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url))))
+
+
+def _drop_postgres(url: str) -> None:
+    from psycopg import sql
+
+    name = sql.Identifier(_database_name(url))
+    _admin(url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def _admin(url: str, statement) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin_url(url), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

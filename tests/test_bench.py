@@ -1,0 +1,223 @@
+"""The bench harness keeps working: generator, targets, load driver, report."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Max
+
+from agora.accounts.models import Profile, User
+from agora.core.events import listeners_for
+from agora.core.feed import describe
+from agora.core.models import Event
+from agora.spaces.models import Membership, Space, slug_validator
+from bench.generate import BUSY_SPACE_SLUG, VIEWER_EMAIL, generate
+from bench.load import build_request, percentile, run_load
+from bench.prepare import count_queries, make_targets
+from bench.report import Measurement, format_table, write_report
+from bench.scale import SCALES, Scale, scale_from_env
+
+TINY = Scale("tiny", people=40, spaces=16, events=700)
+
+
+@pytest.fixture
+def generated(db):
+    return generate(TINY, log=lambda line: None)
+
+
+def test_generate_builds_the_requested_numbers_of_rows(generated):
+    assert User.objects.count() == 40
+    assert Profile.objects.count() == 40
+    assert Space.objects.count() == 16
+    assert Event.objects.count() == 700
+    assert generated.counts == {
+        "people": 40,
+        "skills": 48,
+        "spaces": 16,
+        "memberships": Membership.objects.count(),
+        "events": 700,
+    }
+
+
+def test_generated_people_are_valid_and_verified(generated):
+    for person in User.objects.select_related("profile"):
+        person.full_clean()
+        person.profile.full_clean()
+    addresses = set(
+        EmailAddress.objects.filter(verified=True, primary=True).values_list("user_id", "email")
+    )
+    assert addresses == set(User.objects.values_list("pk", "email"))
+    viewer = User.objects.get(pk=generated.viewer_id)
+    assert (viewer.email, viewer.org_role, viewer.is_active) == (VIEWER_EMAIL, "member", True)
+    assert viewer.check_password("bench-password-2026") is True
+
+
+def test_generated_spaces_cover_every_kind_and_visibility(generated):
+    combinations = set(Space.objects.values_list("kind", "visibility"))
+    assert combinations == {(k, v) for k in Space.Kind.values for v in Space.Visibility.values}
+    for slug in Space.objects.values_list("slug", flat=True):
+        slug_validator(slug)
+
+
+def test_generated_member_counts_and_facilitators_are_right(generated):
+    spaces = list(Space.objects.annotate(members=Count("memberships")))
+    assert {s.slug: s.member_count for s in spaces} == {s.slug: s.members for s in spaces}
+    without_facilitator = Space.objects.exclude(memberships__role=Membership.Role.FACILITATOR)
+    assert list(without_facilitator) == []
+
+
+def test_the_busy_space_is_the_biggest_and_has_the_viewer(generated):
+    busy = Space.objects.get(slug=BUSY_SPACE_SLUG)
+    assert generated.busy_space_slug == BUSY_SPACE_SLUG
+    assert (busy.kind, busy.visibility, busy.status) == ("community", "open", "active")
+    assert busy.memberships.filter(user_id=generated.viewer_id).exists() is True
+    biggest = Space.objects.order_by("-member_count", "pk").first()
+    assert biggest == busy
+
+
+def test_generated_events_are_delivered_and_describable(generated):
+    events = list(Event.objects.select_related("space"))
+    undelivered = [e.pk for e in events if e.delivered_at is None or e.delivered_at < e.created_at]
+    assert undelivered == []
+    wrong_listeners = [
+        e.pk for e in events if e.delivered_to != sorted(n for n, _f in listeners_for(e.verb))
+    ]
+    assert wrong_listeners == []
+    # The feed reads names from the snapshot; a missing key shows as "…".
+    wrong_snapshot = [
+        e.pk
+        for e in events
+        if e.space is not None
+        and (e.data.get("space_name"), e.data.get("space_slug")) != (e.space.name, e.space.slug)
+    ]
+    assert wrong_snapshot == []
+    assert [e.pk for e in events if "…" in describe(e) or describe(e) == e.verb] == []
+
+
+def test_last_activity_is_the_newest_event(generated):
+    newest = dict(
+        Event.objects.filter(space__isnull=False)
+        .values("space_id")
+        .annotate(at=Max("created_at"))
+        .values_list("space_id", "at")
+    )
+    stored: dict[int, datetime] = dict(Space.objects.values_list("pk", "last_activity_at"))
+    assert stored == newest
+
+
+def test_generate_refuses_a_database_with_people(generated):
+    with pytest.raises(RuntimeError, match="empty database"):
+        generate(TINY, log=lambda line: None)
+
+
+def test_targets_answer_and_their_queries_are_counted(generated):
+    targets = make_targets(generated)
+    assert [(t.name, t.path) for t in targets] == [
+        ("floor", "/bench/floor"),
+        ("people", "/people/"),
+        ("space_home", f"/spaces/{BUSY_SPACE_SLUG}/"),
+        ("api_spaces", "/api/v1/spaces"),
+    ]
+    assert Event.objects.filter(delivered_at__isnull=True).exists() is False
+    counts = {t.name: count_queries(t) for t in targets}
+    assert counts["floor"] == 0
+    # Each signed-in page loads at least the session, the user and its own rows.
+    assert min(counts["people"], counts["space_home"], counts["api_spaces"]) >= 3
+
+
+def test_count_queries_refuses_a_page_that_does_not_answer_200(generated):
+    target = make_targets(generated)[1]
+    target.headers = {}  # signed out: the people directory redirects to the login page
+    with pytest.raises(RuntimeError, match=r"people \(/people/\) answered \[302, 302\]"):
+        count_queries(target)
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert [percentile(values, q) for q in (50, 95, 99, 100)] == [50.0, 95.0, 99.0, 100.0]
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([], 50) == 0.0
+
+
+def test_build_request_talks_only_to_loopback():
+    host, port, request = build_request("http://127.0.0.1:8123/people/?page=2", {"X-A": "b"})
+    assert (host, port) == ("127.0.0.1", 8123)
+    assert request == (
+        b"GET /people/?page=2 HTTP/1.1\r\nHost: 127.0.0.1:8123\r\n"
+        b"User-Agent: agora-bench\r\nAccept: */*\r\nX-A: b\r\n\r\n"
+    )
+    with pytest.raises(ValueError, match="loopback"):
+        build_request("http://example.com/")
+
+
+def test_run_load_counts_requests_and_errors(live_server, transactional_db):
+    ok = run_load(
+        live_server.url + "/bench/floor",
+        concurrency=2,
+        warmup_s=0,
+        duration_s=60,
+        max_requests=30,
+    )
+    assert (ok.requests, ok.errors, len(ok.latencies_ms)) == (30, 0, 30)
+    missing = run_load(
+        live_server.url + "/no-such-page/",
+        concurrency=1,
+        warmup_s=0,
+        duration_s=60,
+        max_requests=5,
+    )
+    # Five warm-up requests (max_requests caps the warm-up too), five measured, all 404.
+    assert (missing.requests, missing.errors) == (5, 10)
+    assert missing.error_samples == ["HTTP 404"] * 5
+
+
+def test_scale_from_env_reads_the_scale_and_overrides():
+    assert scale_from_env({}) == SCALES["full"]
+    small = scale_from_env({"BENCH_SCALE": "small", "BENCH_CONCURRENCY": "3"})
+    assert (small.people, small.spaces, small.events, small.concurrency) == (300, 40, 3000, 3)
+    with pytest.raises(SystemExit):
+        scale_from_env({"BENCH_SCALE": "huge"})
+
+
+MEASUREMENTS = [
+    Measurement("floor", "sqlite", "granian-wsgi", 2000.04, 1.234, 2.5, 3.456, 0),
+    Measurement("people", "sqlite", "granian-wsgi", 100.0, 20.0, 40.0, 80.125, 7),
+]
+
+
+def test_write_report_writes_exactly_the_documented_fields(tmp_path):
+    path = tmp_path / "bench" / "latest.json"
+    write_report(MEASUREMENTS, path)
+    assert json.loads(path.read_text()) == [
+        {
+            "name": "floor",
+            "database": "sqlite",
+            "server": "granian-wsgi",
+            "requests_per_s": 2000.0,
+            "p50_ms": 1.23,
+            "p95_ms": 2.5,
+            "p99_ms": 3.46,
+            "queries": 0,
+        },
+        {
+            "name": "people",
+            "database": "sqlite",
+            "server": "granian-wsgi",
+            "requests_per_s": 100.0,
+            "p50_ms": 20.0,
+            "p95_ms": 40.0,
+            "p99_ms": 80.12,
+            "queries": 7,
+        },
+    ]
+
+
+def test_format_table_aligns_columns_and_compares_with_the_floor():
+    assert format_table(MEASUREMENTS).splitlines() == [
+        "name    database  server         req/s  p50 ms  p95 ms  p99 ms  queries  of floor",
+        "floor   sqlite    granian-wsgi  2000.0    1.23    2.50    3.46        0      1.00",
+        "people  sqlite    granian-wsgi   100.0   20.00   40.00   80.12        7      0.05",
+    ]
