@@ -150,7 +150,9 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
         space.name = " ".join((space.name or "").split())
     space.full_clean()
     space.description_html = render_markdown(space.description)
-    space.save()
+    # Only the settings: member_count and last_activity_at move under other
+    # writers, and this instance may be older than them.
+    space.save(update_fields=[*sorted(SPACE_FIELDS), "description_html"])
     if space.status != old_status:
         verb = "space.archived" if space.is_archived else "space.restored"
         record(actor=actor, verb=verb, obj=space, space=space, **_snapshot(space))
@@ -305,6 +307,11 @@ def invite(
     return invitation
 
 
+def _lock_invitation(invitation: Invitation) -> Invitation:
+    """Re-read `invitation` under a row lock: the caller's copy may be stale."""
+    return Invitation.objects.select_for_update().select_related("space").get(pk=invitation.pk)
+
+
 def invitation_is_for(invitation: Invitation, user: User) -> bool:
     return invitation.invitee_id == user.pk or invitation.email.lower() == user.email.lower()
 
@@ -312,9 +319,7 @@ def invitation_is_for(invitation: Invitation, user: User) -> bool:
 @transaction.atomic
 def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
     """Join the invitation's space with its role; record ``space.joined``."""
-    invitation = (
-        Invitation.objects.select_for_update().select_related("space").get(pk=invitation.pk)
-    )
+    invitation = _lock_invitation(invitation)
     if not invitation_is_for(invitation, user):
         raise PermissionDenied(INVITATION_NOT_YOURS)
     if invitation.status != Invitation.Status.PENDING:
@@ -340,6 +345,7 @@ def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
 
 @transaction.atomic
 def decline_invitation(*, user: User, invitation: Invitation) -> Invitation:
+    invitation = _lock_invitation(invitation)
     if not invitation_is_for(invitation, user):
         raise PermissionDenied(INVITATION_NOT_YOURS)
     if invitation.status != Invitation.Status.PENDING:
@@ -359,6 +365,7 @@ def decline_invitation(*, user: User, invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    invitation = _lock_invitation(invitation)
     if not can_manage(actor, invitation.space):
         raise PermissionDenied(CANNOT_MANAGE)
     if invitation.status != Invitation.Status.PENDING:
@@ -402,6 +409,8 @@ def decide_join_request(*, actor: User, join_request: JoinRequest, approve: bool
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise ValidationError(REQUEST_CLOSED, code="closed")
+    if approve and space.is_archived:
+        raise ValidationError(ARCHIVED, code="archived")
     join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
@@ -431,10 +440,21 @@ def decide_join_request(*, actor: User, join_request: JoinRequest, approve: bool
 
 @transaction.atomic
 def cancel_join_request(*, user: User, join_request: JoinRequest) -> JoinRequest:
+    """Withdraw one's own pending request; record ``join.cancelled``."""
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("space").get(pk=join_request.pk)
+    )
     if join_request.user_id != user.pk:
         raise PermissionDenied(_("This is not your request."))
     if join_request.status != JoinRequest.Status.PENDING:
         raise ValidationError(REQUEST_CLOSED, code="closed")
     join_request.status = JoinRequest.Status.CANCELLED
     join_request.save(update_fields=["status"])
+    record(
+        actor=user,
+        verb="join.cancelled",
+        obj=join_request,
+        space=join_request.space,
+        **_snapshot(join_request.space),
+    )
     return join_request
