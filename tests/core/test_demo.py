@@ -1,0 +1,233 @@
+"""The demo organization: believable, complete, safe to run twice, never in production."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Max
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from agora.accounts.models import Profile, SkillClaim, User
+from agora.core.models import Event
+from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calendar, build_demo
+from agora.spaces.models import Invitation, JoinRequest, Membership, Space
+from agora.spaces.permissions import spaces_visible_to
+
+pytestmark = pytest.mark.django_db
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Build the demo once for the read-only tests of a class; roll it back after.
+
+    Each test still runs in its own savepoint (pytest-django's ``db``), nested
+    in this transaction. The hasher is the tests' fast one, which function-scoped
+    fixtures would set too late.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=[FAST_HASHER]),
+        transaction.atomic(),
+    ):
+        yield build_demo()
+        transaction.set_rollback(True)
+
+
+class TestDemoOrganization:
+    """Read-only checks on one build of the demo."""
+
+    def test_demo_has_about_forty_people_in_every_org_role(self, demo):
+        assert demo.startswith("Built the demo organization: 40 people, 13 spaces and ")
+        assert Counter(User.objects.values_list("org_role", flat=True)) == {
+            "admin": 1,
+            "staff": 2,
+            "advocate": 4,
+            "member": 31,
+            "guest": 2,
+        }
+        assert set(Profile.objects.values_list("department", flat=True)) == {
+            "Customer Success",
+            "Data",
+            "Design",
+            "Engineering",
+            "External",
+            "Finance",
+            "Operations",
+            "People & Learning",
+            "Product",
+            "Sales",
+        }
+        assert len(set(User.objects.values_list("time_zone", flat=True))) == 22
+
+    def test_every_demo_profile_is_filled_in(self, demo):
+        profiles = Profile.objects.select_related("user")
+        assert profiles.count() == 40
+        for profile in profiles:
+            assert profile.title, profile.user.name
+            assert profile.location, profile.user.name
+            assert profile.bio_html.startswith("<p>"), profile.user.name
+            assert profile.interest_list, profile.user.name
+            assert profile.linkedin_url.startswith("https://www.linkedin.com/in/"), (
+                profile.user.name
+            )
+            assert profile.user.time_zone != "UTC", profile.user.name
+        assert profiles.exclude(github_url="").filter(github_url__startswith="https://github.com/")
+        assert (
+            profiles.exclude(x_url="").count()
+            == profiles.filter(x_url__startswith="https://x.com/").count()
+        )
+        assert profiles.exclude(x_url="").count() == 5
+        assert profiles.filter(open_to_questions=False).exists() is True
+        assert profiles.filter(open_to_questions=True).count() > 25
+        # Contact fields use every visibility, so the privacy rules show on the demo.
+        for field in ("email_visibility", "phone_visibility"):
+            assert set(profiles.values_list(field, flat=True)) == {"org", "shared", "me"}, field
+        claims = Counter(SkillClaim.objects.values_list("user_id", flat=True))
+        assert len(claims) == 40
+        assert min(claims.values()) == 3
+        assert set(SkillClaim.objects.values_list("level", flat=True)) == {
+            "learning",
+            "practitioner",
+            "expert",
+        }
+        # The vocabulary is shared: popular skills are claimed across departments.
+        assert SkillClaim.objects.filter(skill__name="SQL").count() == 7
+        assert SkillClaim.objects.filter(skill__name="Python").count() == 9
+
+    def test_demo_spaces_cover_every_kind_visibility_status_and_role(self, demo):
+        spaces = Space.objects.all()
+        assert spaces.count() == 13
+        assert set(spaces.values_list("kind", flat=True)) == set(Space.Kind.values)
+        assert set(spaces.values_list("visibility", flat=True)) == set(Space.Visibility.values)
+        assert set(spaces.values_list("status", flat=True)) == set(Space.Status.values)
+        assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
+        for space in spaces:
+            facilitators = space.memberships.filter(role=Membership.Role.FACILITATOR).count()
+            assert facilitators >= 1, space.name
+            assert space.member_count == space.memberships.count(), space.name
+        teams = spaces.filter(kind=Space.Kind.PROJECT, parent__kind=Space.Kind.COURSE)
+        assert sorted(teams.values_list("name", flat=True)) == [
+            "Team Churn Signals",
+            "Team Forecast Friday",
+        ]
+        archived = spaces.get(status=Space.Status.ARCHIVED)
+        assert archived.kind == Space.Kind.COURSE
+        assert Counter(Invitation.objects.values_list("status", flat=True)) == {
+            "accepted": 40,
+            "pending": 3,
+        }
+        assert sorted(
+            JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).values_list(
+                "user__email", "space__name"
+            )
+        ) == [
+            ("advocate@demo.agora.test", "Leading Without Authority — Cohort 3"),
+            ("samuel.adeyemi@demo.agora.test", "Pricing Experiments Network"),
+        ]
+
+    def test_outside_guest_sees_only_the_spaces_they_were_invited_to(self, demo):
+        guest = User.objects.get(email="guest@demo.agora.test")
+        cohort = _calendar(timezone.localdate() - timedelta(weeks=WEEKS))["cohort"]
+        assert sorted(spaces_visible_to(guest).values_list("name", flat=True)) == [
+            f"Data Literacy for Everyone — {cohort}",
+            "Pricing Experiments Network",
+        ]
+        assert set(guest.memberships.values_list("role", flat=True)) == {"guest"}
+
+    def test_demo_activity_is_spread_over_the_past_weeks(self, demo):
+        now = timezone.now()
+        events = Event.objects.order_by("created_at")
+        oldest, newest = events.first().created_at, events.last().created_at
+        assert now - timedelta(weeks=WEEKS) <= oldest < now - timedelta(weeks=WEEKS - 1)
+        assert now - timedelta(hours=3) < newest < now - timedelta(minutes=30)
+        assert Event.objects.filter(created_at__gte=now - timedelta(minutes=30)).exists() is False
+        # Causes come before effects: each space is created before anything happens in it.
+        for space in Space.objects.all():
+            created = Event.objects.get(space=space, verb="space.created").created_at
+            assert Event.objects.filter(space=space, created_at__lt=created).exists() is False
+            latest = Event.objects.filter(space=space).aggregate(latest=Max("created_at"))["latest"]
+            assert space.last_activity_at == latest, space.name
+        assert Counter(Event.objects.values_list("verb", flat=True)) == {
+            "profile.updated": 40,
+            "profile.skills_changed": 40,
+            "person.role_changed": 8,
+            "space.created": 13,
+            "space.joined": 102,
+            "space.left": 1,
+            "space.updated": 1,
+            "space.archived": 1,
+            "invitation.sent": 43,
+            "join.requested": 5,
+            "join.declined": 1,
+            "member.role_changed": 2,
+        }
+
+    def test_every_demo_login_can_sign_in_with_the_demo_password(self, demo, client):
+        roles = {}
+        for email, _description in DEMO_LOGINS:
+            response = client.post(
+                reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 302, email
+            assert response["Location"] == "/", email
+            assert client.get("/").status_code == 200
+            roles[email] = User.objects.get(email=email).org_role
+            client.logout()
+        assert roles == {
+            "admin@demo.agora.test": "admin",
+            "instructor@demo.agora.test": "staff",
+            "member@demo.agora.test": "member",
+            "advocate@demo.agora.test": "advocate",
+            "guest@demo.agora.test": "guest",
+        }
+        verified = EmailAddress.objects.filter(verified=True, primary=True)
+        assert verified.count() == User.objects.count() == 40
+
+
+def test_setup_loads_the_demo_once_and_a_second_build_changes_nothing(capsys):
+    call_command("setup")
+    assert "Built the demo organization: 40 people" in capsys.readouterr().out
+    counts = (User.objects.count(), Space.objects.count(), Event.objects.count())
+    assert counts[0] == 40
+    assert build_demo() == ALREADY_BUILT
+    call_command("setup")
+    call_command("demo")
+    assert capsys.readouterr().out == "Database is up to date.\n" + ALREADY_BUILT + "\n"
+    assert (User.objects.count(), Space.objects.count(), Event.objects.count()) == counts
+
+
+def test_demo_is_refused_in_production_settings(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("demo")
+    with pytest.raises(ImproperlyConfigured):
+        build_demo()
+    assert User.objects.exists() is False
+
+
+def test_demo_events_reach_every_listener(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        build_demo()
+    assert Event.objects.filter(delivered_at__isnull=True).exists() is False
+    # Invitations still pending got their email; so did the facilitators of
+    # spaces with a pending join request. Accepted ones were already answered.
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == [
+        "arjun.mehta@demo.agora.test",
+        "daniel.okafor@demo.agora.test",
+        "ethan.brooks@demo.agora.test",
+        "jonas.berg@partner.example",
+        "member@demo.agora.test",
+        "nina.petrova@demo.agora.test",
+    ]
