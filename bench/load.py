@@ -172,7 +172,7 @@ def run_load(
     """Warm `url` up, then load it for `duration_s` or `max_requests`,
     whichever ends first; return the measured part.
 
-    The warm-up lasts `warmup_s` and at least 10 requests per connection,
+    The warm-up lasts `warmup_s` and at least 2 requests per connection,
     so that every server worker has loaded its code and templates. Errors
     during warm-up count too: they are added to the result.
     """
@@ -184,7 +184,7 @@ def run_load(
             concurrency=concurrency,
             duration_s=warmup_s,
             max_requests=max_requests,
-            min_requests=10 * concurrency,
+            min_requests=2 * concurrency,
         )
         measured = await _drive(
             url,

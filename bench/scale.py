@@ -22,7 +22,7 @@ class Scale:
 
 SCALES = {
     "full": Scale("full", people=10_000, spaces=1_000, events=100_000),
-    "small": Scale("small", people=300, spaces=40, events=3_000, warmup_s=0.4, duration_s=1.5),
+    "small": Scale("small", people=300, spaces=40, events=3_000, warmup_s=0.3, duration_s=1.0),
 }
 
 
