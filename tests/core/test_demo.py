@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agora.accounts.models import Profile, SkillClaim, User
+from agora.core.management.commands.setup import NO_DEMO_IN_PRODUCTION
 from agora.core.models import Event
 from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calendar, build_demo
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
@@ -207,12 +208,14 @@ def test_setup_loads_the_demo_once_and_a_second_build_changes_nothing(capsys):
     assert (User.objects.count(), Space.objects.count(), Event.objects.count()) == counts
 
 
-def test_demo_is_refused_in_production_settings(settings):
+def test_demo_is_refused_in_production_settings(settings, capsys):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("demo")
     with pytest.raises(ImproperlyConfigured):
         build_demo()
+    call_command("setup")
+    assert capsys.readouterr().out == "Database is up to date.\n" + NO_DEMO_IN_PRODUCTION + "\n"
     assert User.objects.exists() is False
 
 

@@ -1,11 +1,16 @@
-"""`agora setup`: migrate, collect static files, and load demo data into an empty database."""
+"""`agora setup`: migrate, and load demo data into an empty database (never in production)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from agora.accounts.models import User
+
+NO_DEMO_IN_PRODUCTION = (
+    "Production settings: no demo data. Create the first admin with `agora createsuperuser`."
+)
 
 
 class Command(BaseCommand):
@@ -17,5 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database is up to date.")
-        if not options["no_demo"] and not User.objects.exists():
-            call_command("demo")
+        if options["no_demo"] or User.objects.exists():
+            return
+        if settings.PRODUCTION:
+            self.stdout.write(NO_DEMO_IN_PRODUCTION)
+            return
+        call_command("demo")
