@@ -41,6 +41,9 @@ class SpaceForm(forms.ModelForm):
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug", "")
+        if not slug and self.instance.pk:
+            # Empty keeps the address a space already has (creation makes one).
+            return self.instance.slug
         if slug and Space.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another space has this address."))
         return slug

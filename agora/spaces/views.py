@@ -74,7 +74,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 def space_create(request: HttpRequest) -> HttpResponse:
     if not allowed_kinds(request.user):
         raise PermissionDenied(actions.CANNOT_CREATE)
-    form = SpaceForm(request.POST or None, user=request.user)
+    form = SpaceForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             space = actions.create_space(creator=request.user, **form.cleaned_data)
@@ -101,7 +101,11 @@ def _space_context(request: HttpRequest, space: Space) -> dict:
     return {
         "space": space,
         "role": role,
-        "role_label": dict(Membership.Role.choices).get(role, "") if role else "",
+        "role_label": (
+            space.facilitator_label
+            if role == Membership.Role.FACILITATOR
+            else dict(Membership.Role.choices).get(role, "")
+        ),
         "can_view": can_view_content(user, space),
         "can_manage": can_manage(user, space),
         "can_post": can_post_in(user, space),
@@ -133,18 +137,20 @@ def space_edit(request: HttpRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    original_slug = space.slug
-    form = SpaceForm(request.POST or None, instance=space, user=request.user)
+    form = SpaceForm(
+        request.POST if request.method == "POST" else None, instance=space, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "slug" or v}
         try:
-            space = actions.update_space(actor=request.user, space=space, **changes)
+            space = actions.update_space(actor=request.user, space=space, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Space settings saved."))
             return redirect(space)
-    space.slug = original_slug if form.errors else space.slug
+    if form.errors:
+        # The form wrote the typed values onto `space`; the page shows the saved ones.
+        space.refresh_from_db()
     return render(
         request,
         "spaces/space_form.html",
@@ -224,18 +230,24 @@ def space_members_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = _space_context(request, space)
     if not context["can_view"]:
         raise PermissionDenied(_("Join this space to see its members."))
-    invite_form = InviteForm(request.POST or None) if context["can_manage"] else None
+    invite_form = (
+        InviteForm(request.POST if request.method == "POST" else None)
+        if context["can_manage"]
+        else None
+    )
     if request.method == "POST":
         if invite_form is None:
             raise PermissionDenied(actions.CANNOT_MANAGE)
         if invite_form.is_valid():
             try:
-                actions.invite(actor=request.user, space=space, **invite_form.cleaned_data)
+                invitation = actions.invite(
+                    actor=request.user, space=space, **invite_form.cleaned_data
+                )
             except ValidationError as error:
                 add_errors(invite_form, error)
             else:
                 messages.success(
-                    request, _("Invitation sent to %(email)s.") % invite_form.cleaned_data
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
                 )
                 return redirect("space_members", slug=space.slug)
     context.update(
