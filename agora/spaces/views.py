@@ -340,7 +340,11 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user", "space"), pk=request_id, space=space
     )
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        messages.error(request, _("Choose approve or decline."))
+        return redirect("space_members", slug=space.slug)
+    approve = decision == "approve"
     try:
         actions.decide_join_request(actor=request.user, join_request=join_request, approve=approve)
     except ValidationError as error:
@@ -370,18 +374,25 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         return redirect_to_login(invitation.get_absolute_url())
     if not actions.invitation_is_for(invitation, request.user):
         raise PermissionDenied(actions.INVITATION_NOT_YOURS)
+    status = 200
     if request.method == "POST":
+        decision = request.POST.get("decision")
         try:
-            if request.POST.get("decision") == "accept":
+            if decision == "accept":
                 actions.accept_invitation(user=request.user, invitation=invitation)
                 request.session.pop(INVITATION_SESSION_KEY, None)
                 messages.success(
                     request, _("Welcome to %(name)s!") % {"name": invitation.space.name}
                 )
                 return redirect(invitation.space)
-            actions.decline_invitation(user=request.user, invitation=invitation)
-            messages.info(request, _("You declined the invitation."))
-            return redirect("home")
+            if decision == "decline":
+                actions.decline_invitation(user=request.user, invitation=invitation)
+                messages.info(request, _("You declined the invitation."))
+                return redirect("home")
+            messages.error(request, _("Choose accept or decline."))
         except ValidationError as error:
             _messages_from(request, error)
-    return render(request, "spaces/invitation_detail.html", {"invitation": invitation})
+        status = 400
+    return render(
+        request, "spaces/invitation_detail.html", {"invitation": invitation}, status=status
+    )

@@ -766,6 +766,17 @@ def test_decide_join_request(client_of, facilitator, lab, decision, status):
     assert lab.memberships.filter(user=join_request.user).exists() is (decision == "approve")
 
 
+@pytest.mark.parametrize("data", [{}, {"decision": "maybe"}])
+def test_join_request_without_a_decision_changes_nothing(client_of, facilitator, lab, data):
+    join_request = lab.join_requests.get()
+    response = client_of(facilitator).post(
+        f"/spaces/lab/requests/{join_request.pk}/", data, follow=True
+    )
+    assert "Choose approve or decline." in html_of(response)
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+
+
 def test_deciding_twice_says_it_is_decided(client_of, facilitator, lab):
     join_request = lab.join_requests.get()
     client = client_of(facilitator)
@@ -911,6 +922,16 @@ def test_decline_invitation(client_of, outsider, invitation):
     assert invitation.space.memberships.filter(user=outsider).exists() is False
 
 
+@pytest.mark.parametrize("data", [{}, {"decision": "later"}])
+def test_invitation_post_without_a_decision_changes_nothing(client_of, outsider, invitation, data):
+    response = client_of(outsider).post(invitation.get_absolute_url(), data)
+    assert response.status_code == 400
+    assert "Choose accept or decline." in html_of(response)
+    assert 'value="accept"' in html_of(response)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
 def test_invitation_for_someone_else_is_403(client_of, member, invitation):
     client = client_of(member)
     assert client.get(invitation.get_absolute_url()).status_code == 403
@@ -929,7 +950,7 @@ def test_closed_invitation_says_so(client_of, outsider, invitation):
     assert 'value="accept"' not in html_of(page)
 
     response = client.post(invitation.get_absolute_url(), {"decision": "accept"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This invitation is no longer open." in html_of(response)
     assert invitation.space.memberships.filter(user=outsider).exists() is False
 
