@@ -59,7 +59,11 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access_person(request.user, user_id)
-    profile = person.profile
+    try:
+        profile = person.profile
+    except Profile.DoesNotExist:
+        # Accounts added in the Django admin have no profile until first edited.
+        profile = Profile(user=person)
     contact = visible_contact_fields(request.user, person, profile)
     feed = paginate(request, person_feed(viewer=request.user, person=person), per_page=15)
     context = {

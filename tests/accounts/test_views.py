@@ -256,6 +256,21 @@ def test_person_page_is_404_when_unseen_or_unknown(client_of, guest, member, per
     assert "There is nothing here" in response.content.decode()
 
 
+def test_person_without_a_profile_row_still_has_pages(client_of, member):
+    # Accounts added in the Django admin may have no profile until first edited.
+    bare = User.objects.create(email="bare@example.test", name="Bare Bones")
+
+    detail = client_of(member).get(f"/people/{bare.pk}/")
+    directory = client_of(member).get("/people/")
+
+    assert detail.status_code == 200
+    assert "<h1>Bare Bones</h1>" in detail.content.decode()
+    assert detail.context["contact"] == {"email", "chat_handle", "links"}
+    assert directory.status_code == 200
+    assert "Bare Bones" in names(directory.context["page"])
+    assert Profile.objects.filter(user=bare).exists() is False
+
+
 def test_inactive_person_page_is_404(client_of, member, person):
     User.objects.filter(pk=person.pk).update(is_active=False)
     assert client_of(member).get(f"/people/{person.pk}/").status_code == 404
