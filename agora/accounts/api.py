@@ -1,9 +1,9 @@
 """People endpoints: me, my profile and skills, the directory, one person."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import Field
+from ninja import Query, Router
+from ninja.pagination import paginate
 
 from agora.accounts import actions
 from agora.accounts.models import User
@@ -11,12 +11,14 @@ from agora.accounts.permissions import CONTACT_FIELDS, access_person, visible_co
 from agora.accounts.queries import people_directory, person_skills
 from agora.accounts.schemas import (
     MeOut,
+    PeopleFilter,
     PersonOut,
     PersonSummaryOut,
     ProfilePatch,
-    SkillClaimIn,
     SkillClaimOut,
+    SkillsIn,
 )
+from agora.api.pagination import Pages
 
 router = Router(tags=["people"])
 
@@ -89,26 +91,15 @@ def me(request: HttpRequest):
 def update_my_profile(request: HttpRequest, data: ProfilePatch):
     """Change fields of my profile; fields left out stay as they are."""
     changes = data.model_dump(exclude_unset=True)
-    changes = {
-        k: ("" if v is None and k not in ("open_to_questions",) else v) for k, v in changes.items()
-    }
-    if changes.get("open_to_questions") is None:
-        changes.pop("open_to_questions", None)
     actions.update_profile(editor=request.user, person=request.user, **changes)
     return me_out(User.objects.select_related("profile").get(pk=request.user.pk))
-
-
-class SkillsIn(Schema):
-    skills: list[SkillClaimIn] = Field(max_length=50)
 
 
 @router.put("/me/skills", response=list[SkillClaimOut], url_name="me_skills")
 def replace_my_skills(request: HttpRequest, data: SkillsIn):
     """Replace my skills; names not yet in the vocabulary are added to it."""
-    names = [item.skill.strip().lower() for item in data.skills]
+    names = [" ".join(item.skill.split()).lower() for item in data.skills]
     if len(names) != len(set(names)):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"skills": ["Each skill may be listed once."]})
     actions.set_skills(
         editor=request.user, person=request.user, claims=[item.model_dump() for item in data.skills]
@@ -116,14 +107,8 @@ def replace_my_skills(request: HttpRequest, data: SkillsIn):
     return skills_out(request.user)
 
 
-class PeopleFilter(Schema):
-    q: str = Field(default="", max_length=100, description="Part of a name.")
-    department: str = Field(default="", max_length=120)
-    location: str = Field(default="", max_length=120)
-
-
 @router.get("/people", response=list[PersonSummaryOut], url_name="people")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]):
     """People I may see, sorted by name."""
     return people_directory(

@@ -237,7 +237,12 @@ class Skill(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = slugify(self.name)[:90] or secrets.token_hex(4)
+            # Different names can share a slug ("C", "C++" and "C#" are all "c").
+            base = slugify(self.name)[:80] or secrets.token_hex(4)
+            slug, n = base, 2
+            while Skill.objects.filter(slug=slug).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
 

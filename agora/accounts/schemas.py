@@ -1,25 +1,43 @@
+import re
 from datetime import datetime
 
+from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import StrictBool, StrictInt
 
 from agora.accounts.models import ContactVisibility, SkillClaim, User
+from agora.api.schemas import In, Omittable, choice
 
-Visibility = ContactVisibility
+Visibility = choice(ContactVisibility)
+Level = choice(SkillClaim.Level)
+OrgRole = choice(User.OrgRole)
+# "" means: the language the browser asks for.
+LANGUAGE_PATTERN = (
+    "^(" + "|".join(["", *(re.escape(code) for code, _ in settings.LANGUAGES)]) + ")$"
+)
 
 
 class SkillClaimOut(Schema):
     skill: str
     slug: str
-    level: SkillClaim.Level
+    level: Level
     years: int | None
 
 
-class SkillClaimIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    skill: str = Field(min_length=1, max_length=80)
-    level: SkillClaim.Level = SkillClaim.Level.PRACTITIONER
-    years: int | None = Field(default=None, ge=0, le=70)
+class SkillClaimIn(In):
+    skill: str = Field(min_length=1, max_length=80, pattern=r"\S")
+    level: Level = SkillClaim.Level.PRACTITIONER
+    years: StrictInt | None = Field(default=None, ge=0, le=70)
+
+
+class SkillsIn(In):
+    skills: list[SkillClaimIn] = Field(max_length=50)
+
+
+class PeopleFilter(In):
+    q: str = Field(default="", max_length=100, description="Part of a name.")
+    department: str = Field(default="", max_length=120)
+    location: str = Field(default="", max_length=120)
 
 
 class PersonFields(Schema):
@@ -72,7 +90,7 @@ class ContactOut(Schema):
 
 
 class PersonOut(PersonFields):
-    org_role: User.OrgRole
+    org_role: OrgRole
     time_zone: str
     bio: str
     bio_html: str
@@ -90,29 +108,30 @@ class MeOut(PersonOut):
     links_visibility: Visibility
 
 
-class ProfilePatch(Schema):
-    """Only the fields sent are changed."""
+class ProfilePatch(In):
+    """Only the fields sent are changed; send "" to clear a text field."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=150)
-    time_zone: str | None = Field(default=None, max_length=64)
-    language: str | None = Field(default=None, max_length=16)
-    title: str | None = Field(default=None, max_length=120)
-    department: str | None = Field(default=None, max_length=120)
-    location: str | None = Field(default=None, max_length=120)
-    bio: str | None = Field(default=None, max_length=5000)
-    interests: str | None = Field(default=None, max_length=500)
-    phone: str | None = Field(default=None, max_length=30)
-    chat_handle: str | None = Field(default=None, max_length=80)
-    linkedin_url: str | None = Field(default=None, max_length=200)
-    x_url: str | None = Field(default=None, max_length=200)
-    github_url: str | None = Field(default=None, max_length=200)
-    website_url: str | None = Field(default=None, max_length=200)
-    email_visibility: Visibility | None = None
-    phone_visibility: Visibility | None = None
-    chat_visibility: Visibility | None = None
-    links_visibility: Visibility | None = None
-    open_to_questions: bool | None = None
+    name: str = Omittable(min_length=1, max_length=150, pattern=r"\S")
+    time_zone: str = Omittable(max_length=64, description="An IANA name, e.g. Europe/Paris.")
+    language: str = Omittable(
+        pattern=LANGUAGE_PATTERN, description="A language code, or empty for the browser's."
+    )
+    title: str = Omittable(max_length=120)
+    department: str = Omittable(max_length=120)
+    location: str = Omittable(max_length=120)
+    bio: str = Omittable(max_length=5000, description="Markdown.")
+    interests: str = Omittable(max_length=500, description="Separated by commas.")
+    phone: str = Omittable(max_length=30)
+    chat_handle: str = Omittable(max_length=80)
+    linkedin_url: str = Omittable(max_length=200)
+    x_url: str = Omittable(max_length=200)
+    github_url: str = Omittable(max_length=200)
+    website_url: str = Omittable(max_length=200)
+    email_visibility: Visibility = Omittable()
+    phone_visibility: Visibility = Omittable()
+    chat_visibility: Visibility = Omittable()
+    links_visibility: Visibility = Omittable()
+    open_to_questions: StrictBool = Omittable()
 
 
 class TokenOut(Schema):

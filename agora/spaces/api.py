@@ -3,11 +3,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import Field
+from ninja import Query, Router
+from ninja.pagination import paginate
 
 from agora.accounts.permissions import access_person
+from agora.api.pagination import Pages
+from agora.api.schemas import ErrorOut
 from agora.spaces import actions
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import access_space_by_id, can_manage, can_view_content
@@ -29,18 +30,13 @@ from agora.spaces.schemas import (
     JoinRequestOut,
     MemberOut,
     RoleIn,
+    SpaceFilter,
     SpaceIn,
     SpaceOut,
     SpacePatch,
 )
 
 router = Router(tags=["spaces"])
-
-
-class SpaceFilter(Schema):
-    scope: str = Field(default="all", pattern="^(all|mine)$")
-    kind: Space.Kind | None = None
-    q: str = Field(default="", max_length=100)
 
 
 def _readable(request: HttpRequest, space_id: int) -> Space:
@@ -59,8 +55,17 @@ def _parent(request: HttpRequest, parent_id: int | None) -> Space | None:
         raise ValidationError({"parent_id": ["No such space."]}) from error
 
 
+def _with_api_names(error: ValidationError) -> ValidationError:
+    """Name the action's `parent` errors after the API's `parent_id` field."""
+    if not hasattr(error, "error_dict") or "parent" not in error.error_dict:
+        return error
+    return ValidationError(
+        {("parent_id" if name == "parent" else name): e for name, e in error.error_dict.items()}
+    )
+
+
 @router.get("/spaces", response=list[SpaceOut], url_name="spaces")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_spaces(request: HttpRequest, filters: Query[SpaceFilter]):
     """Spaces I may see: all active ones, or mine (archived included)."""
     return space_directory(
@@ -72,9 +77,12 @@ def list_spaces(request: HttpRequest, filters: Query[SpaceFilter]):
 def create_space(request: HttpRequest, data: SpaceIn):
     """Start a space; I become its first facilitator."""
     fields = data.model_dump(exclude={"parent_id"})
-    return 201, actions.create_space(
-        creator=request.user, parent=_parent(request, data.parent_id), **fields
-    )
+    parent = _parent(request, data.parent_id)
+    try:
+        space = actions.create_space(creator=request.user, parent=parent, **fields)
+    except ValidationError as error:
+        raise _with_api_names(error) from None
+    return 201, space
 
 
 @router.get("/spaces/{space_id}", response=SpaceOut, url_name="space")
@@ -89,12 +97,10 @@ def update_space(request: HttpRequest, space_id: int, data: SpacePatch):
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes:
         changes["parent"] = _parent(request, changes.pop("parent_id"))
-    for field in ("name", "slug", "kind", "visibility", "status"):
-        if field in changes and changes[field] is None:
-            raise ValidationError({field: ["This field may not be null."]})
-    if "description" in changes and changes["description"] is None:
-        changes["description"] = ""
-    return actions.update_space(actor=request.user, space=space, **changes)
+    try:
+        return actions.update_space(actor=request.user, space=space, **changes)
+    except ValidationError as error:
+        raise _with_api_names(error) from None
 
 
 @router.post("/spaces/{space_id}/join", response={201: MemberOut}, url_name="space_join")
@@ -111,8 +117,12 @@ def leave_space(request: HttpRequest, space_id: int):
     return 204, None
 
 
-@router.get("/spaces/{space_id}/members", response=list[MemberOut], url_name="space_members")
-@paginate(PageNumberPagination, page_size=50)
+@router.get(
+    "/spaces/{space_id}/members",
+    response={200: list[MemberOut], 403: ErrorOut},
+    url_name="space_members",
+)
+@paginate(Pages, page_size=50)
 def list_members(request: HttpRequest, space_id: int):
     """Members, facilitators first."""
     return space_members(space=_readable(request, space_id))
@@ -170,10 +180,10 @@ def invite(request: HttpRequest, space_id: int, data: InvitationIn):
 
 @router.get(
     "/spaces/{space_id}/join-requests",
-    response=list[JoinRequestOut],
+    response={200: list[JoinRequestOut], 403: ErrorOut},
     url_name="space_join_requests",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_join_requests(request: HttpRequest, space_id: int):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
@@ -206,27 +216,31 @@ def decide_join_request(request: HttpRequest, space_id: int, request_id: int, da
     )
 
 
-@router.get("/spaces/{space_id}/activity", response=list[EventOut], url_name="space_activity")
-@paginate(PageNumberPagination, page_size=20)
+@router.get(
+    "/spaces/{space_id}/activity",
+    response={200: list[EventOut], 403: ErrorOut},
+    url_name="space_activity",
+)
+@paginate(Pages, page_size=20)
 def space_activity(request: HttpRequest, space_id: int):
     return space_feed(space=_readable(request, space_id))
 
 
 @router.get("/people/{user_id}/activity", response=list[EventOut], url_name="person_activity")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def person_activity(request: HttpRequest, user_id: int):
     return person_feed(viewer=request.user, person=access_person(request.user, user_id))
 
 
 @router.get("/activity", response=list[EventOut], url_name="activity")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def my_activity(request: HttpRequest):
     """What happened in my spaces, newest first."""
     return home_feed(viewer=request.user)
 
 
 @router.get("/me/invitations", response=list[InvitationOut], url_name="my_invitations")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def my_invitations(request: HttpRequest):
     return pending_invitations_for(request.user)
 

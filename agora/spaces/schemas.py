@@ -1,11 +1,20 @@
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import StrictBool
 
+from agora.api.schemas import Id, In, Omittable, choice
 from agora.core.feed import describe
 from agora.core.models import Event
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
+
+Kind = choice(Space.Kind)
+Visibility = choice(Space.Visibility)
+SpaceStatus = choice(Space.Status)
+Role = choice(Membership.Role)
+InvitationStatus = choice(Invitation.Status)
+JoinRequestStatus = choice(JoinRequest.Status)
 
 
 class SpaceOut(Schema):
@@ -14,9 +23,9 @@ class SpaceOut(Schema):
     slug: str
     description: str
     description_html: str
-    kind: Space.Kind
-    visibility: Space.Visibility
-    status: Space.Status
+    kind: Kind
+    visibility: Visibility
+    status: SpaceStatus
     parent_id: int | None
     member_count: int
     created_at: datetime
@@ -28,34 +37,48 @@ class SpaceOut(Schema):
         return obj.get_absolute_url()
 
 
-class SpaceIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
-    slug: str = Field(default="", max_length=80, description="Empty: made from the name.")
-    description: str = Field(default="", max_length=10000)
-    kind: Space.Kind = Space.Kind.COMMUNITY
-    visibility: Space.Visibility = Space.Visibility.OPEN
-    parent_id: int | None = None
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-class SpacePatch(Schema):
+class SpaceFilter(In):
+    scope: Literal["all", "mine"] = Field(
+        default="all", description="All active spaces I may see, or mine (archived too)."
+    )
+    kind: Kind | None = None
+    q: str = Field(default="", max_length=100, description="Part of a name or description.")
+
+
+class SpaceIn(In):
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S")
+    slug: str = Field(
+        default="",
+        max_length=80,
+        pattern=r"^$|" + SLUG_PATTERN,
+        description="Lower-case words joined by hyphens; empty: made from the name.",
+    )
+    description: str = Field(default="", max_length=10000, description="Markdown.")
+    kind: Kind = Space.Kind.COMMUNITY
+    visibility: Visibility = Space.Visibility.OPEN
+    parent_id: Id | None = Field(default=None, description="The space this one sits in.")
+
+
+class SpacePatch(In):
     """Only the fields sent are changed."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    slug: str | None = Field(default=None, min_length=1, max_length=80)
-    description: str | None = Field(default=None, max_length=10000)
-    kind: Space.Kind | None = None
-    visibility: Space.Visibility | None = None
-    status: Space.Status | None = None
-    parent_id: int | None = None
+    name: str = Omittable(min_length=1, max_length=120, pattern=r"\S")
+    slug: str = Omittable(max_length=80, pattern=SLUG_PATTERN)
+    description: str = Omittable(max_length=10000, description="Markdown.")
+    kind: Kind = Omittable()
+    visibility: Visibility = Omittable()
+    status: SpaceStatus = Omittable()
+    parent_id: Id | None = Field(default=None, description="null: a top-level space.")
 
 
 class MemberOut(Schema):
     user_id: int
     name: str
     title: str
-    role: Membership.Role
+    role: Role
     joined_at: datetime = Field(alias="created_at")
 
     @staticmethod
@@ -67,16 +90,14 @@ class MemberOut(Schema):
         return obj.user.profile.title
 
 
-class RoleIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    role: Membership.Role
+class RoleIn(In):
+    role: Role
 
 
-class InvitationIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class InvitationIn(In):
     email: str = Field(default="", max_length=254, description="Invite by email…")
-    user_id: int | None = Field(default=None, description="…or by account.")
-    role: Membership.Role = Membership.Role.MEMBER
+    user_id: Id | None = Field(default=None, description="…or by account.")
+    role: Role = Membership.Role.MEMBER
     message: str = Field(default="", max_length=500)
 
 
@@ -84,13 +105,12 @@ class InvitationOut(Schema):
     id: int
     space_id: int
     email: str
-    role: Membership.Role
-    status: Invitation.Status
+    role: Role
+    status: InvitationStatus
     created_at: datetime
 
 
-class JoinRequestIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class JoinRequestIn(In):
     message: str = Field(default="", max_length=500)
 
 
@@ -99,13 +119,12 @@ class JoinRequestOut(Schema):
     space_id: int
     user_id: int
     message: str
-    status: JoinRequest.Status
+    status: JoinRequestStatus
     created_at: datetime
 
 
-class DecisionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    approve: bool
+class DecisionIn(In):
+    approve: StrictBool
 
 
 class EventOut(Schema):

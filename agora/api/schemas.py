@@ -1,0 +1,79 @@
+"""Building blocks shared by every app's API schemas.
+
+`In` is the base of every input schema: unknown fields are refused, and text
+that no database can store (NUL characters, lone surrogates) is refused with
+a field error instead of failing deep inside a query. `Id` is a database
+id. `ErrorOut` is the one error shape of the API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.db.models import TextChoices
+from ninja import Field, Schema
+from pydantic import ConfigDict, Strict, WithJsonSchema, field_validator
+
+# Ids are positive 64-bit integers on every supported database. Numbers in
+# JSON bodies are strict: `true` or `"3"` is not an id.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+NUL_CHARACTER = "Null characters are not allowed."
+BAD_CHARACTER = "Text must be valid Unicode."
+
+
+def choice(choices: type[TextChoices]) -> Any:
+    """Return the type of a field holding one of `choices`, inlined in the OpenAPI.
+
+    Django's nested choices share short names (`Space.Status`,
+    `Invitation.Status`), which would collide as OpenAPI components.
+    """
+    return Annotated[choices, WithJsonSchema({"type": "string", "enum": list(choices.values)})]
+
+
+def check_text(value: str) -> str:
+    """Return `value` if a database can store it; else raise ValueError."""
+    if "\x00" in value:
+        raise ValueError(NUL_CHARACTER)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate, e.g. from "\ud800" in JSON
+        raise ValueError(BAD_CHARACTER) from error
+    return value
+
+
+class In(Schema):
+    """Base of input schemas: no unknown fields, only storable text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return check_text(value)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    check_text(item)
+        return value
+
+
+class ErrorOut(Schema):
+    """Every error: a sentence, a stable code, and messages per field."""
+
+    detail: str = Field(description="A sentence for people.")
+    code: str = Field(description="A stable code for programs, e.g. `not_found`, `invalid`.")
+    errors: dict[str, list[str]] = Field(
+        description="Messages per field (`__all__` for the request as a whole)."
+    )
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def Omittable(**constraints: Any) -> Any:
+    """A field of a patch: it may be left out, but not sent as null."""
+    return Field(default=None, json_schema_extra=_without_default, **constraints)
