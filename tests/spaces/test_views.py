@@ -216,6 +216,18 @@ def test_create_space_inside_a_parent(client_of, admin_user):
     assert Space.objects.get(name="Team A").parent == course
 
 
+def test_parent_must_be_a_space_the_creator_can_see(client_of, member, facilitator):
+    hidden = make_space(creator=facilitator, name="Secret Cell", visibility=SECRET)
+    response = client_of(member).post(
+        "/spaces/new/",
+        {"name": "Inside", "kind": "project", "visibility": "open", "parent": hidden.pk},
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["parent"]
+    assert "Secret Cell" not in html_of(response)
+    assert Space.objects.filter(name="Inside").exists() is False
+
+
 def test_member_may_not_create_a_course(client_of, member):
     response = client_of(member).post(
         "/spaces/new/", {"name": "My Course", "kind": "course", "visibility": "open"}
@@ -418,6 +430,19 @@ def test_feed_pages_come_as_htmx_fragments(client_of, member, space):
     assert len(response.context["feed"]) == 6
 
 
+def test_feed_fragment_of_a_private_space_shows_outsiders_nothing(client_of, outsider, facilitator):
+    lab = make_space(creator=facilitator, name="Lab", visibility=PRIVATE)
+    add_member(lab, UserFactory(name="Sam Secretive"))
+    Event.objects.create(actor=facilitator, verb="space.joined", space=lab, data={})
+
+    response = client_of(outsider).get("/spaces/lab/?page=1", HTTP_HX_REQUEST="true")
+
+    html = html_of(response)
+    assert "Fay Facilitator" not in html
+    assert "joined" not in html
+    assert "Nothing has happened here yet." in html
+
+
 def test_space_home_query_count_is_flat(client_of, member, facilitator, assert_flat_query_count):
     space = make_space(creator=facilitator, name="Big Room", members=(member,))
     for _ in range(3):
@@ -575,6 +600,28 @@ def test_invalid_settings_keep_input_and_the_old_address(client_of, facilitator,
     assert '<form method="post" action="/spaces/data-club/status/">' in html
     space.refresh_from_db()
     assert (space.name, space.slug) == ("Data Club", "data-club")
+
+
+def test_space_cannot_move_inside_its_own_child(client_of, facilitator, space):
+    child = make_space(creator=facilitator, name="Child", parent=space)
+    response = client_of(facilitator).post(
+        "/spaces/data-club/edit/",
+        {"name": "Data Club", "kind": "community", "visibility": "open", "parent": child.pk},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"parent": ["A space cannot sit inside itself."]}
+    space.refresh_from_db()
+    assert space.parent is None
+
+
+def test_facilitator_may_not_turn_a_space_into_a_course(client_of, facilitator, space):
+    response = client_of(facilitator).post(
+        "/spaces/data-club/edit/", {"name": "Data Club", "kind": "course", "visibility": "open"}
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["kind"]
+    space.refresh_from_db()
+    assert space.kind == Space.Kind.COMMUNITY
 
 
 def test_member_cannot_post_settings(client_of, member, space):
