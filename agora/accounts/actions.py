@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +62,10 @@ def update_profile(*, editor: User, person: User, **changes: Any) -> Profile:
     unknown = set(changes) - PROFILE_FIELDS - USER_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    # Model validation skips None in blank fields; the NOT NULL column would not.
+    nulls = sorted(name for name, value in changes.items() if value is None)
+    if nulls:
+        raise ValidationError({name: _("This field may not be empty.") for name in nulls})
     profile, _created = Profile.objects.get_or_create(user=person)
     for name, value in changes.items():
         setattr(person if name in USER_FIELDS else profile, name, value)
@@ -74,6 +79,11 @@ def update_profile(*, editor: User, person: User, **changes: Any) -> Profile:
             )
         except ValidationError as error:
             errors.update(error.message_dict)
+    # A TextField's max_length binds only forms; the API comes here directly.
+    try:
+        MaxLengthValidator(Profile._meta.get_field("bio").max_length)(profile.bio)
+    except ValidationError as error:
+        errors.setdefault("bio", error.messages)
     if "name" in changes and not person.name:
         errors["name"] = [_("Enter your name.")]
     if errors:

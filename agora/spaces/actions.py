@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -70,6 +70,14 @@ def _clean_parent(actor: User, parent: Space | None, space: Space | None) -> Non
         node = node.parent
 
 
+def _clean_description(space: Space) -> None:
+    # A TextField's max_length binds only forms; the API comes here directly.
+    try:
+        MaxLengthValidator(Space._meta.get_field("description").max_length)(space.description)
+    except ValidationError as error:
+        raise ValidationError({"description": error.messages}) from error
+
+
 def _add_member(space: Space, user: User, role: str) -> Membership:
     try:
         with transaction.atomic():
@@ -119,6 +127,7 @@ def create_space(
         created_by=creator,
     )
     _clean_parent(creator, parent, None)
+    _clean_description(space)
     space.full_clean()
     space.description_html = render_markdown(space.description)
     space.save()
@@ -135,6 +144,9 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
     unknown = set(changes) - SPACE_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    nulls = sorted(name for name, value in changes.items() if value is None and name != "parent")
+    if nulls:
+        raise ValidationError({name: _("This field may not be empty.") for name in nulls})
     if (
         "kind" in changes
         and changes["kind"] != space.kind
@@ -148,6 +160,7 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
         setattr(space, name, value)
     if "name" in changes:
         space.name = " ".join((space.name or "").split())
+    _clean_description(space)
     space.full_clean()
     space.description_html = render_markdown(space.description)
     # Only the settings: member_count and last_activity_at move under other

@@ -198,6 +198,7 @@ def test_create_space_refused(db, _case, org_role, kind):
         ({"name": "Taken", "slug": "data-club"}, "slug"),
         ({"name": "Odd kind", "kind": "guild"}, "kind"),
         ({"name": "Odd visibility", "visibility": "hidden"}, "visibility"),
+        ({"name": "Long", "description": "x" * 10001}, "description"),
     ],
 )
 def test_create_space_validation_errors(space, member, fields, error_field):
@@ -293,6 +294,8 @@ def test_update_space_refused_to_non_managers(request, space, actor_name, staff)
         ({"slug": "no spaces"}, "slug"),
         ({"visibility": "hidden"}, "visibility"),
         ({"status": "deleted"}, "status"),
+        ({"description": "x" * 10001}, "description"),
+        ({"description": None}, {"description": ["This field may not be empty."]}),
     ],
 )
 def test_update_space_validation_errors(space, facilitator, changes, errors):
