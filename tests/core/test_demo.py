@@ -208,6 +208,31 @@ def test_setup_loads_the_demo_once_and_a_second_build_changes_nothing(capsys):
     assert (User.objects.count(), Space.objects.count(), Event.objects.count()) == counts
 
 
+def _snapshot() -> tuple[list, list]:
+    """The demo's content without ids or absolute times."""
+    events = list(
+        Event.objects.order_by("created_at", "pk").values_list(
+            "verb", "actor__email", "space__slug"
+        )
+    )
+    profiles = list(
+        Profile.objects.order_by("user__email").values_list(
+            "user__email", "phone", "email_visibility", "phone_visibility", "open_to_questions"
+        )
+    )
+    return events, profiles
+
+
+def test_demo_is_the_same_every_time():
+    with transaction.atomic():
+        build_demo()
+        first = _snapshot()
+        transaction.set_rollback(True)
+    build_demo()
+    assert _snapshot() == first
+    assert len(first[0]) == Event.objects.count()
+
+
 def test_demo_is_refused_in_production_settings(settings, capsys):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never loaded in production"):
