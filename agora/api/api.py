@@ -47,7 +47,7 @@ class AgoraAPI(NinjaAPI):
     ) -> OpenAPISchema:
         """Add the error shape and the errors each operation can answer."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema["components"]["schemas"]["Error"] = ErrorOut.model_json_schema()
+        schema["components"]["schemas"].setdefault("ErrorOut", ErrorOut.model_json_schema())
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 for status in sorted(_error_statuses(method, operation)):
@@ -57,7 +57,7 @@ class AgoraAPI(NinjaAPI):
                             "description": ERROR_DESCRIPTIONS[status],
                             "content": {
                                 "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
                                 }
                             },
                         },

@@ -55,7 +55,14 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self) -> None:
-        super().__init__(csrf=False)  # checked below, once the session is known
+        # csrf=True also tells the docs page to send the token from "Try it out".
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # ninja would check CSRF here, before knowing whether anyone is signed
+        # in; anonymous writes must get a 401, so the check waits for
+        # `authenticate`.
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if "HTTP_AUTHORIZATION" in request.META or not request.user.is_authenticated:

@@ -14,26 +14,31 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 
 
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    page_size: int | None = Field(
+        None, ge=1, le=MAX_PAGE_SIZE, description="Items per page (default per list)."
+    )
+
+
+class Page(Schema):
+    count: int = Field(description="Items on all pages together.")
+    page: int
+    page_size: int
+    items: list[Any]
+
+
 class Pages(PageNumberPagination):
     """Page-number pagination with bounded parameters; out-of-range ones are a 422."""
 
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
-        page_size: int | None = Field(
-            None, ge=1, le=MAX_PAGE_SIZE, description="Items per page (default per list)."
-        )
-
-    class Output(Schema):
-        count: int = Field(description="Items on all pages together.")
-        page: int
-        page_size: int
-        items: list[Any]
+    Input = PageQuery
+    Output = Page
 
     def __init__(self, *, page_size: int = 20, **kwargs: Any) -> None:
         super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
     def paginate_queryset(
-        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet, pagination: PageQuery, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
