@@ -1004,3 +1004,13 @@ def test_member_count_follows_every_way_in_and_out(private_space, facilitator):
     with pytest.raises(ValidationError):
         actions.leave_space(user=facilitator, space=private_space)
     assert counts() == (4, 4)
+
+
+def test_updating_settings_from_an_old_copy_keeps_the_member_count(space, facilitator):
+    old_copy = Space.objects.get(pk=space.pk)
+    actions.join_space(user=UserFactory(), space=Space.objects.get(pk=space.pk))
+    actions.update_space(actor=facilitator, space=old_copy, name="Data Club (renamed)")
+    assert Space.objects.values_list("name", "member_count").get(pk=space.pk) == (
+        "Data Club (renamed)",
+        3,
+    )
