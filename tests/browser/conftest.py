@@ -109,9 +109,14 @@ def open_tab(browser: Browser, site: str) -> Iterator[Callable[..., Tab]]:
     """
     tabs: list[Tab] = []
 
-    def open_(*, user: User | None = None, color_scheme: str = "light") -> Tab:
+    def open_(
+        *, user: User | None = None, color_scheme: str = "light", viewport: dict | None = None
+    ) -> Tab:
         context = browser.new_context(
-            viewport=VIEWPORT, color_scheme=color_scheme, locale="en-US", base_url=site
+            viewport=viewport or VIEWPORT,
+            color_scheme=color_scheme,
+            locale="en-US",
+            base_url=site,
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
