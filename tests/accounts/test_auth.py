@@ -104,6 +104,18 @@ def test_verified_person_can_log_in_on_a_new_browser(client, django_user_model):
     assert logged_in_user_id(other) == str(django_user_model.objects.get().pk)
 
 
+def test_signup_with_a_taken_address_reveals_nothing_and_creates_nothing(client, member):
+    response = client.post(SIGNUP_URL, signup_data(email=member.email.upper(), name="Copy Cat"))
+
+    # The same answer as a real sign-up; the owner of the address is told by mail.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email__iexact=member.email).count() == 1
+    assert logged_in_user_id(client) is None
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert mail.outbox[0].subject == "[Agora] Account Already Exists"
+
+
 # --- Sign-up modes ------------------------------------------------------------------
 
 
