@@ -18,6 +18,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from agora.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("AGORA_IN_PROCESS_WORKER") == "1":
+    from agora.core.worker import start_in_process_worker
+
+    start_in_process_worker()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

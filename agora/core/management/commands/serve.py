@@ -1,7 +1,12 @@
 """`agora serve`: HTTP and websockets on one address, plus the task worker.
 
-Starts uvicorn (the ASGI app: pages and /ws/) and `agora db_worker`, first
+Starts uvicorn (the ASGI app: pages and /ws/) and the task worker, first
 delivering any events a crash left undelivered. Ctrl-C stops both.
+
+With Redis (``REDIS_URL``) the worker is a separate `agora db_worker`
+process and live updates cross processes through Redis pub/sub. Without it
+the channel layer lives in memory, so the worker runs as a thread inside the
+single uvicorn process, where the websockets are.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from agora.core.events import redeliver_pending
 
@@ -48,9 +53,26 @@ class Command(BaseCommand):
             "--lifespan",
             "off",
         ]
-        processes = [subprocess.Popen(uvicorn)]
-        if not options["no_worker"]:
-            worker = [sys.executable, "-m", "agora.cli", "db_worker", "--interval", "0.5"]
+        environment = dict(os.environ)
+        separate_worker = bool(settings.REDIS_URL)
+        if not options["no_worker"] and not separate_worker:
+            if options["workers"] > 1:
+                raise CommandError(
+                    "Without REDIS_URL live updates need one server process: use --workers 1."
+                )
+            environment["AGORA_IN_PROCESS_WORKER"] = "1"
+        processes = [subprocess.Popen(uvicorn, env=environment)]
+        if not options["no_worker"] and separate_worker:
+            worker = [
+                sys.executable,
+                "-m",
+                "agora.cli",
+                "db_worker",
+                "--interval",
+                "0.5",
+                "-v",
+                "0",
+            ]
             processes.append(subprocess.Popen(worker))
         address = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"Agora is running at {address}"))
