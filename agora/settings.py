@@ -237,6 +237,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 MEDIA_URL = env.str("AGORA_MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("AGORA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

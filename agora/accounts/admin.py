@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
+from agora.accounts.actions import LAST_ADMIN, change_org_role
 from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, SkillClaim, User
 
 
@@ -10,8 +13,28 @@ class ProfileInline(admin.StackedInline):
     exclude = ["bio_html"]
 
 
+class AgoraUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def clean_org_role(self) -> str:
+        role = self.cleaned_data["org_role"]
+        was_admin = self.instance.pk and self.initial.get("org_role") == User.OrgRole.ADMIN
+        if (
+            was_admin
+            and role != User.OrgRole.ADMIN
+            and not User.objects.filter(org_role=User.OrgRole.ADMIN, is_active=True)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(LAST_ADMIN)
+        return role
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = AgoraUserChangeForm
     ordering = ["name"]
     list_display = ["name", "email", "org_role", "is_active", "date_joined"]
     list_filter = ["org_role", "is_active"]
@@ -34,6 +57,16 @@ class UserAdmin(BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        """Role changes go through the action, so they are checked and recorded."""
+        if change and "org_role" in form.changed_data:
+            new_role = obj.org_role
+            obj.org_role = form.initial["org_role"]
+            super().save_model(request, obj, form, change)
+            change_org_role(actor=request.user, person=obj, role=new_role)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Skill)
