@@ -41,6 +41,8 @@ ALREADY_MEMBER = _("Already a member of this space.")
 ARCHIVED = _("This space is archived.")
 INVITATION_NOT_YOURS = _("This invitation was sent to another address.")
 INVITATION_CLOSED = _("This invitation is no longer open.")
+ALREADY_INVITED = _("This person already has a pending invitation.")
+ALREADY_REQUESTED = _("You have already asked to join; the facilitators will decide.")
 REQUEST_CLOSED = _("This request has already been decided.")
 SPACE_FIELDS = {"name", "slug", "description", "kind", "visibility", "status", "parent"}
 
@@ -304,10 +306,20 @@ def invite(
     if Invitation.objects.filter(
         space=space, email=email, status=Invitation.Status.PENDING
     ).exists():
-        raise ValidationError({"email": [_("This person already has a pending invitation.")]})
-    invitation = Invitation.objects.create(
-        space=space, email=email, invitee=invitee, invited_by=actor, role=role, message=message
-    )
+        raise ValidationError({"email": [ALREADY_INVITED]})
+    try:
+        # The check above is for the message; the unique constraint settles a race.
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                space=space,
+                email=email,
+                invitee=invitee,
+                invited_by=actor,
+                role=role,
+                message=message,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"email": [ALREADY_INVITED]}) from error
     record(
         actor=actor,
         verb="invitation.sent",
@@ -407,8 +419,12 @@ def request_to_join(*, user: User, space: Space, message: str = "") -> JoinReque
     if JoinRequest.objects.filter(
         space=space, user=user, status=JoinRequest.Status.PENDING
     ).exists():
-        raise ValidationError(_("You have already asked to join; the facilitators will decide."))
-    join_request = JoinRequest.objects.create(space=space, user=user, message=message)
+        raise ValidationError(ALREADY_REQUESTED)
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(space=space, user=user, message=message)
+    except IntegrityError as error:
+        raise ValidationError(ALREADY_REQUESTED) from error
     record(actor=user, verb="join.requested", obj=join_request, space=space, **_snapshot(space))
     return join_request
 

@@ -1014,3 +1014,25 @@ def test_updating_settings_from_an_old_copy_keeps_the_member_count(space, facili
         "Data Club (renamed)",
         3,
     )
+
+
+def test_invite_race_on_the_unique_constraint_is_a_validation_error(space, facilitator):
+    """Two invitations racing past the check: the constraint answers, not a 500."""
+    Invitation.objects.create(space=space, email="race@example.test", invited_by=facilitator)
+    real_filter = Invitation.objects.filter
+
+    class Blind:
+        def exists(self) -> bool:
+            return False
+
+    def blind_filter(*args, **kwargs):
+        if kwargs.get("status") == Invitation.Status.PENDING and "email" in kwargs:
+            return Blind()
+        return real_filter(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Invitation.objects, "filter", blind_filter)
+        with pytest.raises(ValidationError) as raised:
+            actions.invite(actor=facilitator, space=space, email="race@example.test")
+    assert raised.value.message_dict == {"email": [actions.ALREADY_INVITED]}
+    assert Invitation.objects.filter(email="race@example.test").count() == 1
