@@ -125,6 +125,7 @@ def _prepare(database: str, scale: Scale, env: dict[str, str], postgres_url: str
     else:
         _reset_postgres(postgres_url)
     print(f"\n{database}: migrating and generating…", flush=True)
+    started = time.perf_counter()
     output = var_dir / "targets.json"
     subprocess.run(
         [sys.executable, "-m", "bench.prepare", scale.name, str(output)],
@@ -132,6 +133,7 @@ def _prepare(database: str, scale: Scale, env: dict[str, str], postgres_url: str
         cwd=ROOT,
         check=True,
     )
+    print(f"  ready to load in {time.perf_counter() - started:.1f} s", flush=True)
     return json.loads(output.read_text())["targets"]
 
 

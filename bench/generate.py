@@ -183,9 +183,9 @@ class _EventPlan:
     created_at: datetime
     verb: str
     actor: int  # index into people
-    target: (
-        tuple[str, Any] | None
-    )  # ("space", i) | ("membership", (space i, person j)) | ("user", j)
+    # ("space", space index), ("membership", (space index, person index)),
+    # ("user", person index), or None.
+    target: tuple[str, Any] | None
     space: int | None
     data: dict[str, Any]
 
@@ -211,6 +211,8 @@ class _Builder:
         self.log = log
         # Everything happened in the past; the newest event is minutes old.
         self.now = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
+        self.location_of: list[str] = []  # per person index
+        self.skills_of: dict[int, list[str]] = {}  # person index -> skill names
 
     # --- helpers -----------------------------------------------------------
 
@@ -279,7 +281,6 @@ class _Builder:
         roles = fixed + rest
         users = []
         locations = list(LOCATIONS)
-        self.location_of: list[str] = []
         for i, role in enumerate(roles):
             if i == 0:
                 name, email = "Ada Admin", ADMIN_EMAIL
@@ -340,7 +341,6 @@ class _Builder:
         skills = Skill.objects.bulk_create([Skill(name=n, slug=slugify(n)) for n in SKILLS])
         claims = []
         levels = SkillClaim.Level.values
-        self.skills_of: dict[int, list[str]] = {}
         for i, person in enumerate(people):
             chosen = self.rng.sample(skills, self.rng.randint(0, 4))
             self.skills_of[i] = sorted(s.name for s in chosen)

@@ -169,8 +169,8 @@ def test_run_load_counts_requests_and_errors(live_server, transactional_db):
         duration_s=60,
         max_requests=5,
     )
-    # Five warm-up requests (max_requests caps the warm-up too), five measured, all 404.
-    assert (missing.requests, missing.errors) == (5, 10)
+    # Two warm-up requests (two per connection), then five measured: all 404.
+    assert (missing.requests, missing.errors) == (5, 7)
     assert missing.error_samples == ["HTTP 404"] * 5
 
 
