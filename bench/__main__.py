@@ -48,15 +48,15 @@ def main() -> int:
         f"{scale.events:,} events.\n"
         f"Load: {scale.concurrency} keep-alive connections, {scale.warmup_s:g} s warm-up, "
         f"then {scale.duration_s:g} s or {scale.max_requests:,} requests per page; "
-        f"servers run {WORKERS} workers.",
+        f"each server runs {WORKERS} worker processes.",
         flush=True,
     )
     measurements: list[Measurement] = []
     failures: list[str] = []
     for database in databases:
         env = _server_env(database, postgres_url)
-        targets = _prepare(database, scale, env, postgres_url)
         try:
+            targets = _prepare(database, scale, env, postgres_url)
             for server in servers:
                 log = BENCH_DIR / database / f"{server}.log"
                 with running(server, env=env, log=log, cwd=ROOT) as base:
@@ -127,12 +127,9 @@ def _prepare(database: str, scale: Scale, env: dict[str, str], postgres_url: str
     print(f"\n{database}: migrating and generating…", flush=True)
     started = time.perf_counter()
     output = var_dir / "targets.json"
-    subprocess.run(
-        [sys.executable, "-m", "bench.prepare", scale.name, str(output)],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    command = [sys.executable, "-m", "bench.prepare", scale.name, str(output)]
+    if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
+        raise SystemExit(f"Preparing {database} failed (see above).")
     print(f"  ready to load in {time.perf_counter() - started:.1f} s", flush=True)
     return json.loads(output.read_text())["targets"]
 
