@@ -19,6 +19,7 @@ from agora.accounts.schemas import (
     SkillsIn,
 )
 from agora.api.pagination import Pages
+from agora.api.schemas import PathId
 
 router = Router(tags=["people"])
 
@@ -120,6 +121,6 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]):
 
 
 @router.get("/people/{user_id}", response=PersonOut, url_name="person")
-def get_person(request: HttpRequest, user_id: int):
+def get_person(request: HttpRequest, user_id: PathId):
     """One person, with the contact fields I may see."""
     return detail(request.user, access_person(request.user, user_id))

@@ -141,13 +141,17 @@ def error(
 
 
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    # ("body", "data", "skills", 0, "level") → "skills.0.level"; ninja names the
-    # parameter a schema arrives in ("data", "filters"), which clients never see.
+    """Name the field of a pydantic error as clients know it.
+
+    ("query", "page") → "page"; ("body", "data", "skills", 0, "level") →
+    "skills.0.level": the body's parameter name ("data") is ninja's, and an
+    error about the body as a whole is "__all__".
+    """
     parts = [str(part) for part in location]
-    if parts and parts[0] in LOCATIONS:
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in LOCATIONS:
         parts = parts[1:]
-        if len(parts) > 1:
-            parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

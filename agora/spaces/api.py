@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from agora.accounts.permissions import access_person
 from agora.api.pagination import Pages
-from agora.api.schemas import ErrorOut
+from agora.api.schemas import ErrorOut, PathId
 from agora.spaces import actions
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import access_space_by_id, can_manage, can_view_content
@@ -86,12 +86,12 @@ def create_space(request: HttpRequest, data: SpaceIn):
 
 
 @router.get("/spaces/{space_id}", response=SpaceOut, url_name="space")
-def get_space(request: HttpRequest, space_id: int):
+def get_space(request: HttpRequest, space_id: PathId):
     return access_space_by_id(request.user, space_id)
 
 
 @router.patch("/spaces/{space_id}", response=SpaceOut, url_name="space_update")
-def update_space(request: HttpRequest, space_id: int, data: SpacePatch):
+def update_space(request: HttpRequest, space_id: PathId, data: SpacePatch):
     """Change a space's settings (facilitators and admins)."""
     space = access_space_by_id(request.user, space_id)
     changes = data.model_dump(exclude_unset=True)
@@ -104,14 +104,14 @@ def update_space(request: HttpRequest, space_id: int, data: SpacePatch):
 
 
 @router.post("/spaces/{space_id}/join", response={201: MemberOut}, url_name="space_join")
-def join_space(request: HttpRequest, space_id: int):
+def join_space(request: HttpRequest, space_id: PathId):
     space = access_space_by_id(request.user, space_id)
     membership = actions.join_space(user=request.user, space=space)
     return 201, Membership.objects.select_related("user__profile").get(pk=membership.pk)
 
 
 @router.post("/spaces/{space_id}/leave", response={204: None}, url_name="space_leave")
-def leave_space(request: HttpRequest, space_id: int):
+def leave_space(request: HttpRequest, space_id: PathId):
     space = access_space_by_id(request.user, space_id)
     actions.leave_space(user=request.user, space=space)
     return 204, None
@@ -123,13 +123,13 @@ def leave_space(request: HttpRequest, space_id: int):
     url_name="space_members",
 )
 @paginate(Pages, page_size=50)
-def list_members(request: HttpRequest, space_id: int):
+def list_members(request: HttpRequest, space_id: PathId):
     """Members, facilitators first."""
     return space_members(space=_readable(request, space_id))
 
 
 @router.patch("/spaces/{space_id}/members/{user_id}", response=MemberOut, url_name="member_role")
-def change_role(request: HttpRequest, space_id: int, user_id: int, data: RoleIn):
+def change_role(request: HttpRequest, space_id: PathId, user_id: PathId, data: RoleIn):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
@@ -143,7 +143,7 @@ def change_role(request: HttpRequest, space_id: int, user_id: int, data: RoleIn)
 @router.delete(
     "/spaces/{space_id}/members/{user_id}", response={204: None}, url_name="member_remove"
 )
-def remove_member(request: HttpRequest, space_id: int, user_id: int):
+def remove_member(request: HttpRequest, space_id: PathId, user_id: PathId):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
@@ -157,7 +157,7 @@ def remove_member(request: HttpRequest, space_id: int, user_id: int):
 @router.post(
     "/spaces/{space_id}/invitations", response={201: InvitationOut}, url_name="space_invite"
 )
-def invite(request: HttpRequest, space_id: int, data: InvitationIn):
+def invite(request: HttpRequest, space_id: PathId, data: InvitationIn):
     """Invite someone by account (user_id) or by email."""
     space = access_space_by_id(request.user, space_id)
     user = None
@@ -184,7 +184,7 @@ def invite(request: HttpRequest, space_id: int, data: InvitationIn):
     url_name="space_join_requests",
 )
 @paginate(Pages, page_size=50)
-def list_join_requests(request: HttpRequest, space_id: int):
+def list_join_requests(request: HttpRequest, space_id: PathId):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
@@ -194,7 +194,7 @@ def list_join_requests(request: HttpRequest, space_id: int):
 @router.post(
     "/spaces/{space_id}/join-requests", response={201: JoinRequestOut}, url_name="space_request"
 )
-def request_to_join(request: HttpRequest, space_id: int, data: JoinRequestIn):
+def request_to_join(request: HttpRequest, space_id: PathId, data: JoinRequestIn):
     space = access_space_by_id(request.user, space_id)
     return 201, actions.request_to_join(user=request.user, space=space, message=data.message)
 
@@ -204,7 +204,9 @@ def request_to_join(request: HttpRequest, space_id: int, data: JoinRequestIn):
     response=JoinRequestOut,
     url_name="space_request_decide",
 )
-def decide_join_request(request: HttpRequest, space_id: int, request_id: int, data: DecisionIn):
+def decide_join_request(
+    request: HttpRequest, space_id: PathId, request_id: PathId, data: DecisionIn
+):
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
@@ -222,13 +224,13 @@ def decide_join_request(request: HttpRequest, space_id: int, request_id: int, da
     url_name="space_activity",
 )
 @paginate(Pages, page_size=20)
-def space_activity(request: HttpRequest, space_id: int):
+def space_activity(request: HttpRequest, space_id: PathId):
     return space_feed(space=_readable(request, space_id))
 
 
 @router.get("/people/{user_id}/activity", response=list[EventOut], url_name="person_activity")
 @paginate(Pages, page_size=20)
-def person_activity(request: HttpRequest, user_id: int):
+def person_activity(request: HttpRequest, user_id: PathId):
     return person_feed(viewer=request.user, person=access_person(request.user, user_id))
 
 
@@ -257,7 +259,7 @@ def _my_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     response={201: MemberOut},
     url_name="invitation_accept",
 )
-def accept_invitation(request: HttpRequest, invitation_id: int):
+def accept_invitation(request: HttpRequest, invitation_id: PathId):
     membership = actions.accept_invitation(
         user=request.user, invitation=_my_invitation(request, invitation_id)
     )
@@ -267,6 +269,6 @@ def accept_invitation(request: HttpRequest, invitation_id: int):
 @router.post(
     "/me/invitations/{invitation_id}/decline", response={204: None}, url_name="invitation_decline"
 )
-def decline_invitation(request: HttpRequest, invitation_id: int):
+def decline_invitation(request: HttpRequest, invitation_id: PathId):
     actions.decline_invitation(user=request.user, invitation=_my_invitation(request, invitation_id))
     return 204, None

@@ -149,7 +149,7 @@ def test_a_token_acts_as_its_owner_only(token, member):
 def test_unknown_paths_get_404_with_the_error_shape(member):
     client = Client()
     client.force_login(member)
-    for path in ("/nope", "/spaces/1/nope", "/", "/spaces/-1"):
+    for path in ("/nope", "/spaces/1/nope", "/", "/spaces/1/members/1/nope"):
         response = client.get(API + path)
         assert (path, response.status_code, response.json()) == (path, 404, NOT_FOUND)
 

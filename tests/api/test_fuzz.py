@@ -81,11 +81,11 @@ class World:
     ids: dict[str, list[int]] = field(default_factory=dict)
 
     def steer(self, case: schemathesis.Case) -> None:
-        """Replace small generated ids (0, 1, 2…) with ids of real rows."""
+        """Replace small generated ids (1, 2, 3…) with ids of real rows."""
         for name, value in (case.path_parameters or {}).items():
             known = self.ids.get(name, [])
-            if isinstance(value, int) and 0 <= value < len(known):
-                case.path_parameters[name] = known[value]
+            if isinstance(value, int) and 1 <= value <= len(known):
+                case.path_parameters[name] = known[value - 1]
 
 
 @pytest.fixture
