@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from agora.accounts.actions import LAST_ADMIN, change_org_role
 from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, SkillClaim, User
@@ -32,9 +32,17 @@ class AgoraUserChangeForm(UserChangeForm):
         return role
 
 
+class AgoraUserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "name", "org_role")
+        field_classes = {}
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = AgoraUserChangeForm
+    add_form = AgoraUserCreationForm
     ordering = ["name"]
     list_display = ["name", "email", "org_role", "is_active", "date_joined"]
     list_filter = ["org_role", "is_active"]
@@ -51,12 +59,23 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "name", "org_role", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "name",
+                    "org_role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
             },
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+
+    def get_inlines(self, request, obj=None):
+        # A new account gets its profile from User.save; edit it once it exists.
+        return self.inlines if obj is not None else []
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
         """Role changes go through the action, so they are checked and recorded."""

@@ -105,6 +105,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_guest(self) -> bool:
         return self.org_role == self.OrgRole.GUEST
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, and give a new account its profile (every user has exactly one)."""
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            Profile.objects.get_or_create(user=self)
+
     def has_perm(self, perm: str, obj: object = None) -> bool:
         return self.is_org_admin or super().has_perm(perm, obj)
 

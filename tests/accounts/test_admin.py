@@ -70,3 +70,22 @@ def test_second_admin_may_be_demoted(client_of, admin_user):
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.org_role == User.OrgRole.STAFF
+
+
+def test_accounts_added_in_the_admin_get_a_profile(client_of, admin_user):
+    response = client_of(admin_user).post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "new.person@example.test",
+            "name": "New Person",
+            "org_role": "member",
+            "password1": "a-long-enough-password-42",
+            "password2": "a-long-enough-password-42",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = User.objects.get(email="new.person@example.test")
+    assert person.profile.title == ""
+    assert client_of(admin_user).get(f"/people/{person.pk}/").status_code == 200
+    assert client_of(admin_user).get(f"/api/v1/people/{person.pk}").status_code == 200
