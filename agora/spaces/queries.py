@@ -90,8 +90,10 @@ def person_spaces(*, viewer: User, person: User) -> QuerySet[Membership]:
 
 
 def pending_invitations_for(user: User) -> QuerySet[Invitation]:
+    """Open invitations for `user` (by account or address) into active spaces."""
     return (
         Invitation.objects.filter(status=Invitation.Status.PENDING)
+        .exclude(space__status=Space.Status.ARCHIVED)
         .filter(Q(invitee=user) | Q(email__iexact=user.email))
         .select_related("space", "invited_by")
         .order_by("-created_at")

@@ -1043,3 +1043,16 @@ def test_anonymous_post_to_invitation_changes_nothing(client, invitation):
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.PENDING
+
+
+def test_home_hides_invitations_to_archived_spaces(client_of, facilitator, outsider):
+    from agora.spaces.actions import invite, update_space
+
+    live = make_space(creator=facilitator, name="Live space")
+    archived = make_space(creator=facilitator, name="Old space")
+    invite(actor=facilitator, space=live, user=outsider)
+    invite(actor=facilitator, space=archived, user=outsider)
+    update_space(actor=facilitator, space=archived, status="archived")
+    page = client_of(outsider).get("/").content.decode()
+    assert "Live space" in page
+    assert "Old space" not in page
