@@ -10,7 +10,7 @@ from agora.accounts.permissions import access_person
 from agora.api.pagination import Pages
 from agora.api.schemas import ErrorOut, PathId
 from agora.spaces import actions
-from agora.spaces.models import Invitation, JoinRequest, Membership, Space
+from agora.spaces.models import Invitation, Membership, Space
 from agora.spaces.permissions import access_space_by_id, can_manage, can_view_content
 from agora.spaces.queries import (
     home_feed,
@@ -55,6 +55,14 @@ def _parent(request: HttpRequest, parent_id: int | None) -> Space | None:
         raise ValidationError({"parent_id": ["No such space."]}) from error
 
 
+def _membership(space: Space, user_id: int) -> Membership:
+    """Return `user_id`'s membership of `space`, with what MemberOut shows; else 404."""
+    membership = space_members(space=space).filter(user_id=user_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
 def _with_api_names(error: ValidationError) -> ValidationError:
     """Name the action's `parent` errors after the API's `parent_id` field."""
     if not hasattr(error, "error_dict") or "parent" not in error.error_dict:
@@ -87,6 +95,7 @@ def create_space(request: HttpRequest, data: SpaceIn):
 
 @router.get("/spaces/{space_id}", response=SpaceOut, url_name="space")
 def get_space(request: HttpRequest, space_id: PathId):
+    """One space I may see."""
     return access_space_by_id(request.user, space_id)
 
 
@@ -105,13 +114,15 @@ def update_space(request: HttpRequest, space_id: PathId, data: SpacePatch):
 
 @router.post("/spaces/{space_id}/join", response={201: MemberOut}, url_name="space_join")
 def join_space(request: HttpRequest, space_id: PathId):
+    """Join an open space as a member."""
     space = access_space_by_id(request.user, space_id)
-    membership = actions.join_space(user=request.user, space=space)
-    return 201, Membership.objects.select_related("user__profile").get(pk=membership.pk)
+    actions.join_space(user=request.user, space=space)
+    return 201, _membership(space, request.user.pk)
 
 
 @router.post("/spaces/{space_id}/leave", response={204: None}, url_name="space_leave")
 def leave_space(request: HttpRequest, space_id: PathId):
+    """Leave a space; its last facilitator may not."""
     space = access_space_by_id(request.user, space_id)
     actions.leave_space(user=request.user, space=space)
     return 204, None
@@ -130,26 +141,24 @@ def list_members(request: HttpRequest, space_id: PathId):
 
 @router.patch("/spaces/{space_id}/members/{user_id}", response=MemberOut, url_name="member_role")
 def change_role(request: HttpRequest, space_id: PathId, user_id: PathId, data: RoleIn):
+    """Give a member another role (facilitators and admins); one facilitator always remains."""
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    person = get_object_or_404(
-        Membership.objects.select_related("user"), space=space, user_id=user_id
-    ).user
-    membership = actions.change_role(actor=request.user, space=space, user=person, role=data.role)
-    return Membership.objects.select_related("user__profile").get(pk=membership.pk)
+    person = _membership(space, user_id).user
+    actions.change_role(actor=request.user, space=space, user=person, role=data.role)
+    return _membership(space, user_id)
 
 
 @router.delete(
     "/spaces/{space_id}/members/{user_id}", response={204: None}, url_name="member_remove"
 )
 def remove_member(request: HttpRequest, space_id: PathId, user_id: PathId):
+    """Remove a member (facilitators and admins); never the last facilitator."""
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
-    person = get_object_or_404(
-        Membership.objects.select_related("user"), space=space, user_id=user_id
-    ).user
+    person = _membership(space, user_id).user
     actions.remove_member(actor=request.user, space=space, user=person)
     return 204, None
 
@@ -185,6 +194,7 @@ def invite(request: HttpRequest, space_id: PathId, data: InvitationIn):
 )
 @paginate(Pages, page_size=50)
 def list_join_requests(request: HttpRequest, space_id: PathId):
+    """Pending requests to join, oldest first (facilitators and admins)."""
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
@@ -195,6 +205,7 @@ def list_join_requests(request: HttpRequest, space_id: PathId):
     "/spaces/{space_id}/join-requests", response={201: JoinRequestOut}, url_name="space_request"
 )
 def request_to_join(request: HttpRequest, space_id: PathId, data: JoinRequestIn):
+    """Ask to join a private space; its facilitators decide."""
     space = access_space_by_id(request.user, space_id)
     return 201, actions.request_to_join(user=request.user, space=space, message=data.message)
 
@@ -207,11 +218,12 @@ def request_to_join(request: HttpRequest, space_id: PathId, data: JoinRequestIn)
 def decide_join_request(
     request: HttpRequest, space_id: PathId, request_id: PathId, data: DecisionIn
 ):
+    """Approve (adding the member) or decline a pending request."""
     space = access_space_by_id(request.user, space_id)
     if not can_manage(request.user, space):
         raise PermissionDenied(actions.CANNOT_MANAGE)
     join_request = get_object_or_404(
-        JoinRequest.objects.select_related("space", "user"), pk=request_id, space=space
+        space.join_requests.select_related("space", "user"), pk=request_id
     )
     return actions.decide_join_request(
         actor=request.user, join_request=join_request, approve=data.approve
@@ -225,12 +237,14 @@ def decide_join_request(
 )
 @paginate(Pages, page_size=20)
 def space_activity(request: HttpRequest, space_id: PathId):
+    """What happened in a space, newest first (members, or anyone for open spaces)."""
     return space_feed(space=_readable(request, space_id))
 
 
 @router.get("/people/{user_id}/activity", response=list[EventOut], url_name="person_activity")
 @paginate(Pages, page_size=20)
 def person_activity(request: HttpRequest, user_id: PathId):
+    """What a person did, in spaces I may read, newest first."""
     return person_feed(viewer=request.user, person=access_person(request.user, user_id))
 
 
@@ -244,6 +258,7 @@ def my_activity(request: HttpRequest):
 @router.get("/me/invitations", response=list[InvitationOut], url_name="my_invitations")
 @paginate(Pages, page_size=20)
 def my_invitations(request: HttpRequest):
+    """Invitations waiting for my answer, newest first."""
     return pending_invitations_for(request.user)
 
 
@@ -260,15 +275,17 @@ def _my_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     url_name="invitation_accept",
 )
 def accept_invitation(request: HttpRequest, invitation_id: PathId):
+    """Accept an invitation: join its space with its role."""
     membership = actions.accept_invitation(
         user=request.user, invitation=_my_invitation(request, invitation_id)
     )
-    return 201, Membership.objects.select_related("user__profile").get(pk=membership.pk)
+    return 201, _membership(membership.space, request.user.pk)
 
 
 @router.post(
     "/me/invitations/{invitation_id}/decline", response={204: None}, url_name="invitation_decline"
 )
 def decline_invitation(request: HttpRequest, invitation_id: PathId):
+    """Decline an invitation."""
     actions.decline_invitation(user=request.user, invitation=_my_invitation(request, invitation_id))
     return 204, None
