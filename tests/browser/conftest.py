@@ -211,9 +211,16 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def axe_violations(page: Page) -> list[dict]:
-    """Run axe on the page and return its serious and critical violations."""
-    results = _axe.run(page)
+# The rules a color scheme can change; the other rules need one run per page.
+COLOR_RULES = ("color-contrast", "link-in-text-block")
+
+
+def axe_violations(page: Page, *, rules: tuple[str, ...] = ()) -> list[dict]:
+    """Run axe (every rule, or only `rules`); return its serious and critical violations."""
+    options: dict = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": list(rules)}
+    results = _axe.run(page, options=options)
     return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
 
 

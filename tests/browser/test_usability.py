@@ -49,6 +49,9 @@ def test_field_errors_are_tied_to_their_fields_and_typed_values_kept(open_tab, o
     assert violations == [], format_violations(violations)
 
     page = tab.goto("/settings/profile/")
+    # Amara lists two skills; the empty rows after them are optional, so unstarred.
+    expect(page.get_by_role("group", name="Skill 2").locator(".required")).to_have_count(2)
+    expect(page.get_by_role("group", name="Skill 3").locator(".required")).to_have_count(0)
     page.get_by_label("Title").fill("Learning Experience Designer")
     page.get_by_label("LinkedIn").fill("https://example.com/amara")
     page.get_by_role("button", name="Save profile").click()
@@ -140,3 +143,19 @@ def test_pages_fit_a_phone_screen(open_tab, org):
             overflowing[path] = width
     assert overflowing == {}
     expect(tab.page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(4)
+
+
+def test_filter_controls_line_up(open_tab, org):
+    tab = open_tab(user=org.amara)
+    page = tab.goto("/spaces/")
+    filters = page.get_by_role("search", name="Filter spaces")
+    controls = [
+        filters.get_by_label("Show"),
+        filters.get_by_label("Kind"),
+        filters.get_by_role("textbox", name="Search"),
+        filters.get_by_role("button", name="Filter"),
+    ]
+    boxes = [control.bounding_box() for control in controls]
+    tops = {round(box["y"]) for box in boxes}
+    heights = {round(box["height"]) for box in boxes}
+    assert (len(tops), heights) == (1, {44})  # one line, 44 px touch targets
