@@ -66,8 +66,8 @@ class AgoraAPI(NinjaAPI):
         return schema
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
-        urls = [_with_error_shape(self, pattern) for pattern in super()._get_urls()]
-        return [*urls, re_path(r"", csrf_exempt(functools.partial(_unknown_path, api=self)))]
+        urls = [_with_error_shape(pattern) for pattern in super()._get_urls()]
+        return [*urls, re_path(r"", _unknown_path)]
 
 
 def _error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
@@ -87,7 +87,7 @@ def _error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     return statuses
 
 
-def _with_error_shape(api: NinjaAPI, pattern: URLResolver | URLPattern) -> Any:
+def _with_error_shape(pattern: URLResolver | URLPattern) -> Any:
     """Give the 404 and 405 answers of ninja's own views the error shape."""
     if not isinstance(pattern, URLPattern):
         return pattern
@@ -108,7 +108,8 @@ def _with_error_shape(api: NinjaAPI, pattern: URLResolver | URLPattern) -> Any:
     return URLPattern(pattern.pattern, wrapped, pattern.default_args, pattern.name)
 
 
-def _unknown_path(request: HttpRequest, api: NinjaAPI) -> HttpResponse:
+@csrf_exempt  # any method; an unknown path is a 404 before anything else
+def _unknown_path(request: HttpRequest) -> HttpResponse:
     return error(request, 404, "Not found.", "not_found")
 
 

@@ -48,3 +48,16 @@ class Pages(PageNumberPagination):
             "page_size": page_size,
             "items": queryset[offset : offset + page_size],
         }
+
+    async def apaginate_queryset(
+        self, queryset: QuerySet, pagination: PageQuery, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        items = queryset[offset : offset + page_size]
+        return {
+            "count": await self._aitems_count(queryset),
+            "page": pagination.page,
+            "page_size": page_size,
+            "items": [item async for item in items] if isinstance(items, QuerySet) else items,
+        }
