@@ -11,6 +11,7 @@ from agora.spaces.models import Space
 from tests.browser.conftest import (
     VIEWPORT,
     axe_violations,
+    disclosure,
     format_violations,
     off_loop,
     session_cookie,
@@ -107,12 +108,41 @@ def test_people_filter_updates_results_in_place(open_tab, org):
     assert page.evaluate("window.notReloaded") is True
 
 
-def test_spaces_filter_by_kind_without_javascript(browser, site, org):
-    """Reading and filtering work with JavaScript off: the form is a plain GET form."""
+def test_reading_and_filtering_work_without_javascript(browser, site, org):
+    """With JavaScript off, pages read fully and filters are plain GET forms."""
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORT, base_url=site)
     try:
         context.add_cookies([session_cookie(org.amara, site)])
         page = context.new_page()
+        headings = {}
+        for path in (
+            "/",
+            org.guild.get_absolute_url(),
+            f"/spaces/{org.guild.slug}/members/",
+            org.priya.get_absolute_url(),
+        ):
+            page.goto(path)
+            headings[path] = page.get_by_role("heading", level=1).inner_text()
+        assert list(headings.values()) == [
+            "Welcome back, Amara",
+            "Applied Machine Learning Guild",
+            "Members",
+            "Priya Raman",
+        ]
+        expect(page.get_by_role("region", name="Skills").get_by_role("listitem")).to_have_text(
+            [
+                "Forecasting · Expert · 8 years",
+                "Mentoring · Practitioner · 5 years",
+                "Python · Expert · 12 years",
+                "causal inference",
+                "cycling",
+                "fado",
+            ]
+        )
+        # The account menu is a native disclosure: it opens without a script.
+        disclosure(page, "Your account").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
         page.goto("/spaces/")
         page.get_by_label("Kind").select_option(label="Community")
         page.get_by_role("button", name="Filter").click()
