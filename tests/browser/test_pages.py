@@ -47,6 +47,8 @@ def tour(org: Organization) -> list[tuple[str, str, int, str]]:
         ("private-space", org.churn.get_absolute_url(), 200, "Churn model review"),
         ("forbidden", f"/spaces/{org.churn.slug}/members/", 403, ""),
         ("tokens", "/settings/tokens/", 200, "API tokens"),
+        ("password-change", "/accounts/password/change/", 200, "Change Password"),
+        ("emails", "/accounts/email/", 200, "Email Addresses"),
         ("not-found", f"/spaces/{org.mentoring.slug}/", 404, "There is nothing here"),
     ]
 
@@ -65,7 +67,7 @@ def test_every_page_passes_axe(open_tab, org, color_scheme, rules):
     tab = open_tab(user=org.amara, color_scheme=color_scheme)
     page = tab.page
     problems = {}
-    visited = []
+    titles = {}
     for name, path, status, heading in tour(org):
         tab.goto(path, status=status)
         if heading:
@@ -75,21 +77,42 @@ def test_every_page_passes_axe(open_tab, org, color_scheme, rules):
             problems[name] = format_violations(violations)
         if color_scheme == "light" and name in SCREENSHOTS:
             save_screenshot(page, name)
-        visited.append(name)
+        titles[name] = page.title()
 
     anonymous = open_tab(color_scheme=color_scheme)
     for name, path, heading in (
         ("login", "/accounts/login/", "Sign In"),
         ("signup", "/accounts/signup/", "Sign Up"),
+        ("password-reset", "/accounts/password/reset/", "Password Reset"),
     ):
         anonymous.goto(path)
         expect(anonymous.page.get_by_role("heading", level=1)).to_have_text(heading)
         violations = axe_violations(anonymous.page, rules=rules)
         if violations:
             problems[name] = format_violations(violations)
-        visited.append(name)
+        titles[name] = anonymous.page.title()
 
-    assert len(visited) == 16
+    assert titles == {
+        "home": "Home · Agora",
+        "people": "People · Agora",
+        "profile": "Priya Raman · Agora",
+        "profile-edit": "Edit profile · Agora",
+        "spaces": "Spaces · Agora",
+        "space-create": "New space · Agora",
+        "space": "Applied Machine Learning Guild · Agora",
+        "members": "Members of Applied Machine Learning Guild · Agora",
+        "members-manage": "Members of New joiners' help desk · Agora",
+        "invitation": "Invitation · Agora",
+        "private-space": "Churn model review · Agora",
+        "forbidden": "Not allowed · Agora",
+        "tokens": "API tokens · Agora",
+        "password-change": "Change Password · Agora",
+        "emails": "Email Addresses · Agora",
+        "not-found": "Not found · Agora",
+        "login": "Sign In · Agora",
+        "signup": "Signup · Agora",
+        "password-reset": "Password Reset · Agora",
+    }
     assert problems == {}, "\n".join(f"--- {name}\n{text}" for name, text in problems.items())
 
 
