@@ -1,8 +1,11 @@
-"""Feed sentences for people events."""
+"""Reactions to people events: feed sentences, directory facets."""
 
 from django.utils.translation import gettext_lazy as _
 
+from agora.accounts.queries import forget_directory_facets
+from agora.core.events import listener
 from agora.core.feed import register_feed_verbs
+from agora.core.models import Event
 
 register_feed_verbs(
     {
@@ -10,3 +13,10 @@ register_feed_verbs(
         "profile.skills_changed": _("updated their skills"),
     }
 )
+
+
+@listener("profile.updated")
+def refresh_directory_facets(event: Event) -> None:
+    """A changed department or location shows in the directory's filters."""
+    if {"department", "location"} & set(event.data.get("fields", [])):
+        forget_directory_facets()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
@@ -23,8 +24,28 @@ def people_directory(
     return people.order_by(Lower("name"), "pk")
 
 
+FACETS_CACHE_KEY = "people:directory-facets"
+FACETS_CACHE_SECONDS = 300
+
+
 def directory_facets(*, viewer: User) -> tuple[list[str], list[str]]:
-    """Return the departments and locations of people `viewer` may see, sorted."""
+    """Return the departments and locations of people `viewer` may see, sorted.
+
+    Everyone in the organization sees the same lists, so they are cached
+    (two DISTINCT scans over every profile cost tens of milliseconds at 10k
+    people); a profile edit clears the cache. Guests see few people: their
+    lists are computed each time.
+    """
+    if viewer.is_guest:
+        return _facets(viewer)
+    return cache.get_or_set(FACETS_CACHE_KEY, lambda: _facets(viewer), FACETS_CACHE_SECONDS)
+
+
+def forget_directory_facets() -> None:
+    cache.delete(FACETS_CACHE_KEY)
+
+
+def _facets(viewer: User) -> tuple[list[str], list[str]]:
     profiles = Profile.objects.filter(user__in=people_visible_to(viewer).values("pk"))
     departments = (
         profiles.exclude(department="")

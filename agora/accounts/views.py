@@ -25,7 +25,7 @@ from agora.accounts.forms import (
 from agora.accounts.models import AccessToken, OrgSettings, Profile
 from agora.accounts.permissions import access_person, can_administer, visible_contact_fields
 from agora.accounts.queries import directory_facets, people_directory, person_skills, tokens_of
-from agora.core.pagination import paginate
+from agora.core.pagination import paginate, paginate_feed
 from agora.spaces.queries import person_feed, person_spaces
 
 
@@ -65,7 +65,7 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         # Accounts added in the Django admin have no profile until first edited.
         profile = Profile(user=person)
     contact = visible_contact_fields(request.user, person, profile)
-    feed = paginate(request, person_feed(viewer=request.user, person=person), per_page=15)
+    feed = paginate_feed(request, person_feed(viewer=request.user, person=person), per_page=15)
     context = {
         "person": person,
         "profile": profile,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from agora.core.pagination import paginate
+from agora.core.pagination import paginate_feed
 from agora.spaces.queries import home_feed, pending_invitations_for, space_directory
 
 
@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "my_spaces": list(space_directory(viewer=request.user, scope="mine")[:12]),
         "invitations": list(pending_invitations_for(request.user)[:20]),
-        "feed": paginate(request, home_feed(viewer=request.user), per_page=20),
+        "feed": paginate_feed(request, home_feed(viewer=request.user), per_page=20),
     }
     return render(request, "core/home.html", context)
 

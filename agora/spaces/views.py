@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from agora.accounts.adapters import INVITATION_SESSION_KEY
 from agora.accounts.models import User
 from agora.accounts.views import add_errors
-from agora.core.pagination import paginate
+from agora.core.pagination import paginate, paginate_feed
 from agora.spaces import actions
 from agora.spaces.forms import (
     InviteForm,
@@ -123,7 +123,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
     context = _space_context(request, space)
     if context["can_view"]:
-        context["feed"] = paginate(request, space_feed(space=space), per_page=20)
+        context["feed"] = paginate_feed(request, space_feed(space=space), per_page=20)
         context["members_preview"] = list(space_members(space=space)[:12])
         context["children"] = list(child_spaces(viewer=request.user, space=space)[:20])
     if request.htmx and request.GET.get("page"):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = reverse("account_login")
 SIGNUP_URL = reverse("account_signup")
 NEW_PASSWORD = "a-Fresh-passphrase-42"
-TOO_MANY = "For your account's safety we paused this for a few minutes."
+TOO_MANY = "For your account's safety we paused this for a while."
 
 
 def signup_data(email: str = "newcomer@example.test", name: str = "Nia Newcomer") -> dict:

@@ -257,8 +257,10 @@ def test_person_page_is_404_when_unseen_or_unknown(client_of, guest, member, per
 
 
 def test_person_without_a_profile_row_still_has_pages(client_of, member):
-    # Accounts added in the Django admin may have no profile until first edited.
+    # Every new account gets a profile; rows from before that (or a profile
+    # deleted in the admin) must not break the pages.
     bare = User.objects.create(email="bare@example.test", name="Bare Bones")
+    Profile.objects.filter(user=bare).delete()
 
     detail = client_of(member).get(f"/people/{bare.pk}/")
     directory = client_of(member).get("/people/")
