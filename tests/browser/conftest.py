@@ -35,10 +35,6 @@ from agora.accounts.models import User
 
 T = TypeVar("T")
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django would
-# otherwise refuse ORM calls made from the test body.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("AGORA_CHROMIUM", "/usr/bin/chromium")
 # Headless, as root, and without Chromium's calls home (they fail offline).
 CHROMIUM_ARGS = [
@@ -57,9 +53,16 @@ BLOCKING_IMPACTS = ("serious", "critical")
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Launch the system Chromium once per session."""
+    """Launch the system Chromium once for the browser tests.
+
+    Package-scoped so that Playwright's event loop, which runs in the test
+    thread while Playwright is started, is gone before other packages' tests
+    (their ``async_to_sync`` calls refuse a running loop). While it runs,
+    Django is told to allow ORM calls from this thread (test bodies, database
+    setup and teardown).
+    """
     executable = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
     if executable is None:
         pytest.fail(
@@ -67,7 +70,8 @@ def browser() -> Iterator[Browser]:
             "or point AGORA_CHROMIUM at a Chromium binary (never `playwright install`).",
             pytrace=False,
         )
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
