@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/agora
 TEST_DATABASES    ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo "sqlite postgres" || echo sqlite)
 PYTEST_ARGS       ?=
 
-.PHONY: run install install-test test lint format messages bench bench-small clean
+.PHONY: run install install-test test lint format messages screenshots bench bench-small clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: lint
 	  DATABASE_URL="$$url" AGORA_VAR_DIR="$(CURDIR)/var/test-$$db" \
 	    $(BIN)/pytest $(PYTEST_ARGS) || exit $$?; \
 	done
+
+# Refresh the README's screenshots (the browser tests take them).
+screenshots: install-test
+	AGORA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/browser/test_pages.py -q
 
 # Refresh the translation catalogs (needs GNU gettext) after changing strings.
 messages: install

@@ -142,19 +142,25 @@ def photo_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
+NEW_TOKEN_SESSION_KEY = "agora_new_token"  # noqa: S105 (a session key name)
+
+
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    new_key = None
+    # Post/redirect/get: the new secret rides in the session for exactly one
+    # page view, so reloading neither shows it again nor makes a second token.
+    new_key = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = actions.create_access_token(
+            _token, key = actions.create_access_token(
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            form = TokenForm()
+            request.session[NEW_TOKEN_SESSION_KEY] = key
+            return redirect("token_list")
     page = paginate(request, tokens_of(user=request.user), per_page=20)
     response = render(
         request,

@@ -575,7 +575,10 @@ def test_photo_page_renders(client_of, member):
 def test_token_is_shown_once_and_never_cached(client_of, member):
     client = client_of(member)
 
-    created = client.post("/settings/tokens/", {"name": "  Reporting   script "})
+    posted = client.post("/settings/tokens/", {"name": "  Reporting   script "})
+    assert posted.status_code == 302
+    assert posted["Location"] == "/settings/tokens/"
+    created = client.get("/settings/tokens/")
 
     assert created.status_code == 200
     assert created["Cache-Control"] == "no-store"
@@ -591,6 +594,7 @@ def test_token_is_shown_once_and_never_cached(client_of, member):
     assert again.context["new_key"] is None
     assert key not in again.content.decode()
     assert f"<code>{token.hint}…</code>" in again.content.decode()
+    assert AccessToken.objects.filter(user=member).count() == 1
 
 
 def test_token_name_is_required(client_of, member):

@@ -162,9 +162,9 @@ def test_keyboard_reaches_content_and_account_menu(open_tab, org):
 
     menu = disclosure(page, "Your account")
     menu.focus()
-    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="My profile")).to_be_focused()
     page.keyboard.press("Enter")

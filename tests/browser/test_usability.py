@@ -141,7 +141,7 @@ def test_reading_and_filtering_work_without_javascript(browser, site, org):
         )
         # The account menu is a native disclosure: it opens without a script.
         disclosure(page, "Your account").click()
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
         page.goto("/spaces/")
         page.get_by_label("Kind").select_option(label="Community")

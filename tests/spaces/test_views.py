@@ -294,7 +294,7 @@ def test_member_sees_feed_members_and_leave(client_of, member, space):
     assert response.status_code == 200
     html = html_of(response)
     assert "<h1>Data Club</h1>" in html
-    assert '<span class="badge badge-ok">You are a Member</span>' in html
+    assert '<span class="badge badge-ok">Your role: Member</span>' in html
     assert ">Leave</button>" in html
     assert "Join space" not in html
     assert "/spaces/data-club/edit/" not in html
@@ -310,7 +310,7 @@ def test_member_sees_feed_members_and_leave(client_of, member, space):
 def test_facilitator_sees_settings(client_of, facilitator, space):
     html = html_of(client_of(facilitator).get("/spaces/data-club/"))
     assert '<a class="button" href="/spaces/data-club/edit/">Settings</a>' in html
-    assert '<span class="badge badge-ok">You are a Host</span>' in html
+    assert '<span class="badge badge-ok">Your role: Host</span>' in html
 
 
 def test_outsider_sees_open_space_and_may_join(client_of, outsider, space):
