@@ -368,45 +368,44 @@ def accept_invitation(*, user: User, invitation: Invitation) -> Membership:
     return membership
 
 
+def _close_invitation(
+    invitation: Invitation, *, status: str, actor: User, verb: str, **data: Any
+) -> Invitation:
+    """Close a locked, pending invitation with `status` and record `verb`."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(INVITATION_CLOSED, code="closed")
+    invitation.status = status
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    space = invitation.space
+    record(actor=actor, verb=verb, obj=invitation, space=space, **data, **_snapshot(space))
+    return invitation
+
+
 @transaction.atomic
 def decline_invitation(*, user: User, invitation: Invitation) -> Invitation:
+    """Decline an invitation sent to `user`; record ``invitation.declined``."""
     invitation = _lock_invitation(invitation)
     if not invitation_is_for(invitation, user):
         raise PermissionDenied(INVITATION_NOT_YOURS)
-    if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(INVITATION_CLOSED, code="closed")
-    invitation.status = Invitation.Status.DECLINED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
-    record(
-        actor=user,
-        verb="invitation.declined",
-        obj=invitation,
-        space=invitation.space,
-        **_snapshot(invitation.space),
+    return _close_invitation(
+        invitation, status=Invitation.Status.DECLINED, actor=user, verb="invitation.declined"
     )
-    return invitation
 
 
 @transaction.atomic
 def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation; managers only. Record ``invitation.revoked``."""
     invitation = _lock_invitation(invitation)
     if not can_manage(actor, invitation.space):
         raise PermissionDenied(CANNOT_MANAGE)
-    if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(INVITATION_CLOSED, code="closed")
-    invitation.status = Invitation.Status.REVOKED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
-    record(
+    return _close_invitation(
+        invitation,
+        status=Invitation.Status.REVOKED,
         actor=actor,
         verb="invitation.revoked",
-        obj=invitation,
-        space=invitation.space,
         email=invitation.email,
-        **_snapshot(invitation.space),
     )
-    return invitation
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from agora.accounts.models import (
     User,
 )
 from agora.core.models import Event
+from tests.events import events_since, last_event_id
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,28 +73,6 @@ def state() -> dict[str, Any]:
         "org": list(OrgSettings.objects.values_list("pk", "signup_mode")),
         "events": Event.objects.count(),
     }
-
-
-def last_event_id() -> int:
-    event = Event.objects.order_by("-pk").first()
-    return event.pk if event else 0
-
-
-def events_since(event_id: int) -> list[tuple]:
-    """(verb, actor, space, target model, target id, data) of events after `event_id`."""
-    return [
-        (
-            event.verb,
-            event.actor_id,
-            event.space_id,
-            event.target_type.model if event.target_type else None,
-            event.target_id,
-            event.data,
-        )
-        for event in Event.objects.filter(pk__gt=event_id)
-        .select_related("target_type")
-        .order_by("pk")
-    ]
 
 
 def claims_of(person: User) -> list[tuple[str, str, int | None]]:

@@ -20,6 +20,7 @@ from agora.core.models import Event
 from agora.spaces import actions
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import can_see, role_in
+from tests.events import events_since, last_event_id
 from tests.factories import UserFactory, add_member, make_space
 
 pytestmark = pytest.mark.django_db
@@ -60,28 +61,6 @@ def state() -> dict[str, Any]:
         ),
         "events": Event.objects.count(),
     }
-
-
-def last_event_id() -> int:
-    event = Event.objects.order_by("-pk").first()
-    return event.pk if event else 0
-
-
-def events_since(event_id: int) -> list[tuple]:
-    """(verb, actor, space, target model, target id, data) of events after `event_id`."""
-    return [
-        (
-            event.verb,
-            event.actor_id,
-            event.space_id,
-            event.target_type.model if event.target_type else None,
-            event.target_id,
-            event.data,
-        )
-        for event in Event.objects.filter(pk__gt=event_id)
-        .select_related("target_type")
-        .order_by("pk")
-    ]
 
 
 def snapshot(space: Space) -> dict[str, str]:
