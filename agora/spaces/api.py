@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from agora.accounts.permissions import access_person
@@ -90,7 +90,7 @@ def create_space(request: HttpRequest, data: SpaceIn):
         space = actions.create_space(creator=request.user, parent=parent, **fields)
     except ValidationError as error:
         raise _with_api_names(error) from None
-    return 201, space
+    return Status(201, space)
 
 
 @router.get("/spaces/{space_id}", response=SpaceOut, url_name="space")
@@ -117,7 +117,7 @@ def join_space(request: HttpRequest, space_id: PathId):
     """Join an open space as a member."""
     space = access_space_by_id(request.user, space_id)
     actions.join_space(user=request.user, space=space)
-    return 201, _membership(space, request.user.pk)
+    return Status(201, _membership(space, request.user.pk))
 
 
 @router.post("/spaces/{space_id}/leave", response={204: None}, url_name="space_leave")
@@ -125,7 +125,7 @@ def leave_space(request: HttpRequest, space_id: PathId):
     """Leave a space; its last facilitator may not."""
     space = access_space_by_id(request.user, space_id)
     actions.leave_space(user=request.user, space=space)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -160,7 +160,7 @@ def remove_member(request: HttpRequest, space_id: PathId, user_id: PathId):
         raise PermissionDenied(actions.CANNOT_MANAGE)
     person = _membership(space, user_id).user
     actions.remove_member(actor=request.user, space=space, user=person)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -177,7 +177,7 @@ def invite(request: HttpRequest, space_id: PathId, data: InvitationIn):
             raise ValidationError({"user_id": ["No such person."]}) from error
     elif not data.email:
         raise ValidationError({"email": ["Give an email address or a user_id."]})
-    return 201, actions.invite(
+    invitation = actions.invite(
         actor=request.user,
         space=space,
         email=data.email,
@@ -185,6 +185,7 @@ def invite(request: HttpRequest, space_id: PathId, data: InvitationIn):
         role=data.role,
         message=data.message,
     )
+    return Status(201, invitation)
 
 
 @router.get(
@@ -207,7 +208,9 @@ def list_join_requests(request: HttpRequest, space_id: PathId):
 def request_to_join(request: HttpRequest, space_id: PathId, data: JoinRequestIn):
     """Ask to join a private space; its facilitators decide."""
     space = access_space_by_id(request.user, space_id)
-    return 201, actions.request_to_join(user=request.user, space=space, message=data.message)
+    return Status(
+        201, actions.request_to_join(user=request.user, space=space, message=data.message)
+    )
 
 
 @router.post(
@@ -279,7 +282,7 @@ def accept_invitation(request: HttpRequest, invitation_id: PathId):
     membership = actions.accept_invitation(
         user=request.user, invitation=_my_invitation(request, invitation_id)
     )
-    return 201, _membership(membership.space, request.user.pk)
+    return Status(201, _membership(membership.space, request.user.pk))
 
 
 @router.post(
@@ -288,4 +291,4 @@ def accept_invitation(request: HttpRequest, invitation_id: PathId):
 def decline_invitation(request: HttpRequest, invitation_id: PathId):
     """Decline an invitation."""
     actions.decline_invitation(user=request.user, invitation=_my_invitation(request, invitation_id))
-    return 204, None
+    return Status(204, None)
