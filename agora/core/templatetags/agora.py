@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from agora.core.feed import describe
 from agora.core.models import Event
@@ -12,6 +16,12 @@ register = template.Library()
 @register.filter
 def event_sentence(event: Event) -> str:
     return describe(event)
+
+
+@register.filter
+def ago(value: datetime) -> str:
+    """Return "3 hours ago": the largest unit only, as people say it."""
+    return _("%(time)s ago") % {"time": timesince(value, depth=1)}
 
 
 @register.simple_tag(takes_context=True)

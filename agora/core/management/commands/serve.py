@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         delivered = redeliver_pending()
         if delivered:
-            self.stdout.write(f"Delivered {delivered} events left over from the last run.")
+            self.stdout.write(f"Delivered {delivered} pending events.")
         uvicorn = [
             sys.executable,
             "-m",
