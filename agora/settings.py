@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "agora.core",
     "agora.accounts",
     "agora.spaces",
+    "agora.discussions",
     "agora.api",
 ]
 

@@ -1,0 +1,92 @@
+"""Read paths for discussion pages and the API, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from agora.discussions.models import Reaction, Reply, Thread
+
+if TYPE_CHECKING:
+    from agora.accounts.models import User
+    from agora.spaces.models import Space
+
+REPLY_ORDERS = {
+    "oldest": ("created_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "helpful": ("-helpful_count", "created_at", "pk"),
+}
+
+
+def space_threads(*, space: Space, kind: str = "") -> QuerySet[Thread]:
+    """Threads of `space` (tombstones included), pinned first, then by activity."""
+    threads = Thread.objects.filter(space=space).select_related("author__profile")
+    if kind in Thread.Kind.values:
+        threads = threads.filter(kind=kind)
+    return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
+
+
+def unanswered_questions(*, space: Space) -> QuerySet[Thread]:
+    """Questions of `space` without an accepted answer, oldest first."""
+    return (
+        Thread.objects.filter(
+            space=space, kind=Thread.Kind.QUESTION, accepted_reply__isnull=True, is_deleted=False
+        )
+        .select_related("author__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class Response:
+    """A top-level reply with its comments, for the thread template."""
+
+    reply: Reply
+    comments: list[Reply] = field(default_factory=list)
+
+
+def thread_replies(*, thread: Thread, stance: str = "", order: str = "oldest") -> list[Response]:
+    """Responses of `thread` with their comments, in two queries' worth of rows.
+
+    `stance` keeps the responses with that stance (comments follow their
+    response); `order` is oldest, newest or helpful.
+    """
+    replies = list(
+        Reply.objects.filter(thread=thread)
+        .select_related("author__profile", "endorsed_by")
+        .order_by(*REPLY_ORDERS.get(order, REPLY_ORDERS["oldest"]))
+    )
+    responses: dict[int, Response] = {}
+    comments: list[Reply] = []
+    for reply in replies:
+        if reply.parent_id is None:
+            responses[reply.pk] = Response(reply)
+        else:
+            comments.append(reply)
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.pk)):
+        if comment.parent_id in responses:
+            responses[comment.parent_id].comments.append(comment)
+    result = list(responses.values())
+    if stance in Reply.Stance.values and stance:
+        result = [item for item in result if item.reply.stance == stance]
+    return result
+
+
+def reactions_of(*, viewer: User, thread: Thread) -> set[tuple[int, str]]:
+    """The (reply id, kind) pairs `viewer` has reacted with in `thread`."""
+    if not viewer.is_authenticated:
+        return set()
+    return set(
+        Reaction.objects.filter(user=viewer, reply__thread=thread).values_list("reply_id", "kind")
+    )
+
+
+def has_posted_in(*, user: User, thread: Thread) -> bool:
+    return Reply.objects.filter(thread=thread, author=user, is_deleted=False).exists()
+
+
+def reactors(*, reply: Reply) -> QuerySet[Reaction]:
+    """Who reacted to `reply`, and how."""
+    return reply.reactions.select_related("user").order_by("kind", "created_at")
