@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 MANAGER_KINDS = (Thread.Kind.PROMPT, Thread.Kind.BLOG, Thread.Kind.ANNOUNCEMENT)
 
 
+def _moderates(user: User, space: Space) -> bool:
+    """Managers moderate, but an archived space is read-only for everyone."""
+    return can_manage(user, space) and not space.is_archived
+
+
 def can_start_thread(user: User, space: Space, kind: str = Thread.Kind.DISCUSSION) -> bool:
     if not can_post_in(user, space):
         return False
@@ -46,7 +51,7 @@ def allowed_thread_kinds(user: User, space: Space) -> list[tuple[str, str]]:
 def can_reply(user: User, thread: Thread) -> bool:
     if thread.is_deleted or not can_post_in(user, thread.space):
         return False
-    return not thread.is_locked or can_manage(user, thread.space)
+    return not thread.is_locked or _moderates(user, thread.space)
 
 
 def can_edit(user: User, post: Thread | Reply) -> bool:
@@ -59,12 +64,12 @@ def can_delete(user: User, post: Thread | Reply) -> bool:
     space = post.space if isinstance(post, Thread) else post.thread.space
     if post.is_deleted:
         return False
-    return can_manage(user, space) or (post.author_id == user.pk and can_post_in(user, space))
+    return _moderates(user, space) or (post.author_id == user.pk and can_post_in(user, space))
 
 
 def can_moderate(user: User, space: Space) -> bool:
-    """Pin, lock, endorse: the space's managers."""
-    return can_manage(user, space)
+    """Pin, lock, endorse: the space's managers, while it is not archived."""
+    return _moderates(user, space)
 
 
 def can_react(user: User, reply: Reply) -> bool:
@@ -81,7 +86,7 @@ def can_accept_answer(user: User, thread: Thread) -> bool:
         and not thread.is_deleted
         and (
             (thread.author_id == user.pk and can_post_in(user, thread.space))
-            or can_manage(user, thread.space)
+            or _moderates(user, thread.space)
         )
     )
 
