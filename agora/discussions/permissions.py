@@ -117,3 +117,23 @@ def access_thread(user: User, slug: str, thread_id: int) -> Thread:
         raise Http404("No such thread.")
     thread.space = space  # keep the role cache warm on one object
     return thread
+
+
+def access_thread_by_id(user: User, thread_id: int) -> Thread:
+    """Return thread `thread_id` if `user` may read its space's content, else 404."""
+    thread = Thread.objects.select_related("author", "space").filter(pk=thread_id).first()
+    if thread is None or not can_view_content(user, thread.space):
+        raise Http404("No such thread.")
+    return thread
+
+
+def access_reply(user: User, reply_id: int) -> Reply:
+    """Return reply `reply_id` if `user` may read its thread, else 404."""
+    reply = (
+        Reply.objects.select_related("author", "thread__space", "parent")
+        .filter(pk=reply_id)
+        .first()
+    )
+    if reply is None or not can_view_content(user, reply.thread.space):
+        raise Http404("No such reply.")
+    return reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from agora.discussions.models import Reaction, Reply, Thread
 
@@ -90,3 +90,38 @@ def has_posted_in(*, user: User, thread: Thread) -> bool:
 def reactors(*, reply: Reply) -> QuerySet[Reaction]:
     """Who reacted to `reply`, and how."""
     return reply.reactions.select_related("user").order_by("kind", "created_at")
+
+
+def _replies_shown_to(viewer: User) -> QuerySet[Reply]:
+    """Replies with what the API shows beside them: accepted flag, viewer's reactions."""
+    accepted = Exists(
+        Thread.objects.filter(pk=OuterRef("thread_id"), accepted_reply=OuterRef("pk"))
+    )
+    mine = Reaction.objects.filter(user=viewer).only("reply_id", "kind").order_by("kind")
+    return (
+        Reply.objects.select_related("author")
+        .annotate(is_accepted=accepted)
+        .prefetch_related(Prefetch("reactions", queryset=mine, to_attr="viewer_reactions"))
+    )
+
+
+def thread_responses(
+    *, viewer: User, thread: Thread, stance: str = "", order: str = "oldest"
+) -> QuerySet[Reply]:
+    """Responses of `thread` with their comments (`comment_list`), for paging.
+
+    Unlike `thread_replies` this is a queryset, so a page fetches only its
+    own responses and their comments; `stance` and `order` as there.
+    """
+    comments = _replies_shown_to(viewer).order_by("created_at", "pk")
+    responses = _replies_shown_to(viewer).filter(thread=thread, parent=None)
+    if stance in Reply.Stance.values and stance:
+        responses = responses.filter(stance=stance)
+    return responses.prefetch_related(
+        Prefetch("comments", queryset=comments, to_attr="comment_list")
+    ).order_by(*REPLY_ORDERS.get(order, REPLY_ORDERS["oldest"]))
+
+
+def reply_shown_to(*, viewer: User, reply_id: int) -> Reply:
+    """One reply with the fields of `thread_responses` (no comments), fresh from the database."""
+    return _replies_shown_to(viewer).get(pk=reply_id)
