@@ -68,7 +68,7 @@ def _snapshot(thread: Thread) -> dict[str, Any]:
 
 def _clean_text(title: str | None, body: str, *, needs_body: bool) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
-    title = " ".join((title or "").split())
+    title = " ".join((title or "").replace("\x00", "").split())
     if title is not None and len(title) > MAX_TITLE:
         errors["title"] = [_("Keep the title under %(n)d characters.") % {"n": MAX_TITLE}]
     body = (body or "").replace("\x00", "").strip()
