@@ -1,0 +1,281 @@
+"""Discussion endpoints: threads, replies with stance, reactions, endorsements, answers.
+
+Ids are checked against the caller on every request: a thread or reply in a
+space whose content the caller may not read answers 404, like a missing one.
+A prompt in "post before you see others" mode answers 403 to a learner who
+asks for its replies (or for a classmate's reply) before posting their own.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from agora.api.pagination import Pages
+from agora.api.schemas import ErrorOut, PathId
+from agora.discussions import actions
+from agora.discussions.models import Reply, Thread
+from agora.discussions.permissions import (
+    access_reply,
+    access_thread_by_id,
+    can_accept_answer,
+    can_see_replies,
+)
+from agora.discussions.queries import (
+    has_posted_in,
+    reactors,
+    reply_shown_to,
+    space_threads,
+    thread_responses,
+    unanswered_questions,
+)
+from agora.discussions.schemas import (
+    AcceptedAnswerIn,
+    ModerationIn,
+    ReactionKind,
+    ReactorOut,
+    ReplyFilter,
+    ReplyIn,
+    ReplyOut,
+    ReplyPatch,
+    ResponseOut,
+    ThreadFilter,
+    ThreadIn,
+    ThreadOut,
+    ThreadPatch,
+)
+from agora.spaces.models import Space
+from agora.spaces.permissions import access_space_by_id, can_view_content
+
+router = Router(tags=["discussions"])
+
+JOIN_TO_READ = "Join this space to see its content."
+POST_FIRST = _("Post your own reply first: then you will see your classmates' replies.")
+NOT_A_REPLY = _("Choose a reply of this thread.")
+
+
+def _readable(request: HttpRequest, space_id: int) -> Space:
+    space = access_space_by_id(request.user, space_id)
+    if not can_view_content(request.user, space):
+        raise PermissionDenied(JOIN_TO_READ)
+    return space
+
+
+def _check_post_first(request: HttpRequest, thread: Thread) -> None:
+    """Refuse a learner the replies of a post-first prompt until they have posted."""
+    has_posted = thread.post_first and has_posted_in(user=request.user, thread=thread)
+    if not can_see_replies(request.user, thread, has_posted=has_posted):
+        raise PermissionDenied(POST_FIRST)
+
+
+def _visible_reply(request: HttpRequest, reply_id: int) -> Reply:
+    reply = access_reply(request.user, reply_id)
+    if reply.author_id != request.user.pk:
+        _check_post_first(request, reply.thread)
+    return reply
+
+
+def _reply_of(thread: Thread, reply_id: int, field: str, message: str) -> Reply:
+    """Return reply `reply_id` of `thread`; else a 422 on `field`."""
+    reply = thread.replies.filter(pk=reply_id).first()
+    if reply is None:
+        raise ValidationError({field: [message]})
+    return reply
+
+
+def _reply_out(request: HttpRequest, reply: Reply) -> Reply:
+    return reply_shown_to(viewer=request.user, reply_id=reply.pk)
+
+
+def _with_api_names(error: ValidationError) -> ValidationError:
+    """Name the action's `parent`/`reply` errors after the API's `*_id` fields."""
+    if not hasattr(error, "error_dict"):
+        return error
+    names = {"parent": "parent_id", "reply": "reply_id"}
+    return ValidationError({names.get(name, name): e for name, e in error.error_dict.items()})
+
+
+# --- threads -------------------------------------------------------------------------
+
+
+@router.get(
+    "/spaces/{space_id}/threads",
+    response={200: list[ThreadOut], 403: ErrorOut},
+    url_name="space_threads",
+)
+@paginate(Pages, page_size=20)
+def list_threads(request: HttpRequest, space_id: PathId, filters: Query[ThreadFilter]):
+    """Threads of a space, pinned first, then by latest activity (deleted ones as tombstones).
+
+    With `unanswered`, only questions without an accepted answer, oldest first.
+    """
+    space = _readable(request, space_id)
+    if filters.unanswered:
+        return unanswered_questions(space=space)
+    return space_threads(space=space, kind=filters.kind or "")
+
+
+@router.post("/spaces/{space_id}/threads", response={201: ThreadOut}, url_name="thread_create")
+def create_thread(request: HttpRequest, space_id: PathId, data: ThreadIn):
+    """Start a thread. Prompts, blog posts and announcements are for facilitators."""
+    space = access_space_by_id(request.user, space_id)
+    thread = actions.start_thread(author=request.user, space=space, **data.model_dump())
+    return Status(201, thread)
+
+
+@router.get("/threads/{thread_id}", response=ThreadOut, url_name="thread")
+def get_thread(request: HttpRequest, thread_id: PathId):
+    """One thread of a space whose content I may read."""
+    return access_thread_by_id(request.user, thread_id)
+
+
+@router.patch("/threads/{thread_id}", response=ThreadOut, url_name="thread_update")
+def update_thread(request: HttpRequest, thread_id: PathId, data: ThreadPatch):
+    """Change a thread's title or body (its author only)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    changes = data.model_dump(exclude_unset=True)
+    return actions.edit_thread(
+        editor=request.user,
+        thread=thread,
+        title=changes.get("title", thread.title),
+        body=changes.get("body", thread.body),
+    )
+
+
+@router.delete("/threads/{thread_id}", response={204: None}, url_name="thread_delete")
+def delete_thread(request: HttpRequest, thread_id: PathId):
+    """Delete a thread (its author or a facilitator): a tombstone stays, replies survive."""
+    actions.delete_thread(actor=request.user, thread=access_thread_by_id(request.user, thread_id))
+    return Status(204, None)
+
+
+@router.patch("/threads/{thread_id}/moderation", response=ThreadOut, url_name="thread_moderate")
+def moderate_thread(request: HttpRequest, thread_id: PathId, data: ModerationIn):
+    """Pin or unpin, lock or unlock a thread (facilitators)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    return actions.moderate_thread(
+        actor=request.user, thread=thread, **data.model_dump(exclude_unset=True)
+    )
+
+
+@router.put("/threads/{thread_id}/accepted-answer", response=ThreadOut, url_name="thread_accept")
+def set_accepted_answer(request: HttpRequest, thread_id: PathId, data: AcceptedAnswerIn):
+    """Accept a reply as the answer to a question, or clear it with null (asker or facilitator)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    if not can_accept_answer(request.user, thread):
+        raise PermissionDenied(actions.CANNOT_ACCEPT)
+    reply = None
+    if data.reply_id is not None:
+        reply = _reply_of(thread, data.reply_id, "reply_id", NOT_A_REPLY)
+    try:
+        return actions.accept_answer(actor=request.user, thread=thread, reply=reply)
+    except ValidationError as error:
+        raise _with_api_names(error) from None
+
+
+# --- replies -------------------------------------------------------------------------
+
+
+@router.get(
+    "/threads/{thread_id}/replies",
+    response={200: list[ResponseOut], 403: ErrorOut},
+    url_name="thread_replies",
+)
+@paginate(Pages, page_size=20)
+def list_replies(request: HttpRequest, thread_id: PathId, filters: Query[ReplyFilter]):
+    """Responses, each with its comments; `count` counts responses.
+
+    A learner who has not yet replied to a "post before you see others"
+    prompt gets 403 (code `forbidden`) until they post.
+    """
+    thread = access_thread_by_id(request.user, thread_id)
+    _check_post_first(request, thread)
+    return thread_responses(
+        viewer=request.user, thread=thread, stance=filters.stance or "", order=filters.order
+    )
+
+
+@router.post("/threads/{thread_id}/replies", response={201: ReplyOut}, url_name="reply_create")
+def create_reply(request: HttpRequest, thread_id: PathId, data: ReplyIn):
+    """Reply to a thread, or (with `parent_id`) comment on one of its responses."""
+    thread = access_thread_by_id(request.user, thread_id)
+    parent = None
+    if data.parent_id is not None:
+        parent = _reply_of(thread, data.parent_id, "parent_id", actions.WRONG_PARENT)
+    try:
+        reply = actions.post_reply(
+            author=request.user, thread=thread, body=data.body, stance=data.stance, parent=parent
+        )
+    except ValidationError as error:
+        raise _with_api_names(error) from None
+    return Status(201, _reply_out(request, reply))
+
+
+@router.patch("/replies/{reply_id}", response=ReplyOut, url_name="reply_update")
+def update_reply(request: HttpRequest, reply_id: PathId, data: ReplyPatch):
+    """Change a reply's body or stance (its author only)."""
+    reply = access_reply(request.user, reply_id)
+    changes = data.model_dump(exclude_unset=True)
+    actions.edit_reply(
+        editor=request.user,
+        reply=reply,
+        body=changes.get("body", reply.body),
+        stance=changes.get("stance"),
+    )
+    return _reply_out(request, reply)
+
+
+@router.delete("/replies/{reply_id}", response={204: None}, url_name="reply_delete")
+def delete_reply(request: HttpRequest, reply_id: PathId):
+    """Delete a reply (its author or a facilitator): a tombstone stays, comments survive."""
+    actions.delete_reply(actor=request.user, reply=access_reply(request.user, reply_id))
+    return Status(204, None)
+
+
+# --- reactions and endorsements ------------------------------------------------------------
+
+
+@router.get(
+    "/replies/{reply_id}/reactions",
+    response={200: list[ReactorOut], 403: ErrorOut},
+    url_name="reply_reactions",
+)
+@paginate(Pages, page_size=50)
+def list_reactions(request: HttpRequest, reply_id: PathId):
+    """Who reacted to a reply, and how."""
+    return reactors(reply=_visible_reply(request, reply_id))
+
+
+@router.post(
+    "/replies/{reply_id}/reactions/{kind}", response={201: ReplyOut}, url_name="reply_react"
+)
+def add_reaction(request: HttpRequest, reply_id: PathId, kind: ReactionKind):
+    """Mark a reply helpful, insightful or thanks (once each); returns the reply."""
+    reply = _visible_reply(request, reply_id)
+    actions.react(user=request.user, reply=reply, kind=kind)
+    return Status(201, _reply_out(request, reply))
+
+
+@router.delete("/replies/{reply_id}/reactions/{kind}", response=ReplyOut, url_name="reply_unreact")
+def remove_reaction(request: HttpRequest, reply_id: PathId, kind: ReactionKind):
+    """Take back my reaction (nothing happens if there is none); returns the reply."""
+    reply = access_reply(request.user, reply_id)
+    actions.unreact(user=request.user, reply=reply, kind=kind)
+    return _reply_out(request, reply)
+
+
+@router.post("/replies/{reply_id}/endorsement", response={201: ReplyOut}, url_name="reply_endorse")
+def endorse_reply(request: HttpRequest, reply_id: PathId):
+    """Endorse a reply (facilitators); returns the reply."""
+    reply = access_reply(request.user, reply_id)
+    actions.endorse_reply(actor=request.user, reply=reply)
+    return Status(201, _reply_out(request, reply))
+
+
+@router.delete("/replies/{reply_id}/endorsement", response=ReplyOut, url_name="reply_unendorse")
+def unendorse_reply(request: HttpRequest, reply_id: PathId):
+    """Withdraw the endorsement of a reply (facilitators); returns the reply."""
+    reply = access_reply(request.user, reply_id)
+    actions.endorse_reply(actor=request.user, reply=reply, endorse=False)
+    return _reply_out(request, reply)
