@@ -32,6 +32,8 @@ from agora.accounts.models import ContactVisibility, SkillClaim, User
 from agora.core.models import Event
 from agora.demo.people import COUNTRY_CODES, DOMAIN, PEOPLE, Person
 from agora.demo.spaces import FIRST, LATER, SpacePlan, Step
+from agora.discussions import actions as discussion_actions
+from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces import actions as space_actions
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 
@@ -58,6 +60,11 @@ TIMESTAMPS: list[tuple[type, str]] = [
     (Invitation, "responded_at"),
     (JoinRequest, "created_at"),
     (JoinRequest, "decided_at"),
+    (Thread, "created_at"),
+    (Thread, "last_activity_at"),
+    (Reply, "created_at"),
+    (Reply, "endorsed_at"),
+    (Reaction, "created_at"),
     (Event, "created_at"),
 ]
 
@@ -66,6 +73,7 @@ INVITE_MESSAGES = {
     "guest": "We would value an outside perspective: join us as a guest.",
     "member": "",
 }
+TALK_VERBS = ("thread", "reply", "react", "endorse", "accept_answer", "pin")
 REQUEST_MESSAGE = "I would like to take part; this is exactly what I am working on."
 
 
@@ -105,6 +113,8 @@ class _Builder:
         self.users: dict[str, int] = {}
         self.spaces: dict[str, int] = {}
         self.owners: dict[str, str] = {}
+        self.threads: dict[str, int] = {}
+        self.replies: dict[str, int] = {}
         self.event_count = 0
         self.calendar = _calendar(timezone.localdate() - timedelta(weeks=WEEKS))
 
@@ -259,10 +269,51 @@ class _Builder:
                 space_actions.update_space(actor=owner, space=space, **changes)
             elif verb == "archive":
                 space_actions.update_space(actor=owner, space=space, status=Space.Status.ARCHIVED)
+            elif verb in TALK_VERBS:
+                self._talk(verb, space=space, person=person, args=args[1:])
             else:
                 raise ValueError(f"Unknown demo step {op!r} in {plan.key}")
 
         return step
+
+    def _talk(self, verb: str, *, space: Space, person: User | None, args: tuple) -> None:
+        """Run one discussion step (see `agora.demo.discussions`)."""
+        if person is None:
+            raise ValueError(f"Unknown person in demo step {verb} {args!r}")
+        if verb == "thread":
+            key, kind, title, body, *options = args
+            thread = discussion_actions.start_thread(
+                author=person,
+                space=space,
+                kind=kind,
+                title=self._text(title),
+                body=self._text(body),
+                **(options[0] if options else {}),
+            )
+            self.threads[key] = thread.pk
+        elif verb == "reply":
+            key, thread_key, parent_key, stance, body = args
+            reply = discussion_actions.post_reply(
+                author=person,
+                thread=Thread.objects.get(pk=self.threads[thread_key]),
+                parent=Reply.objects.get(pk=self.replies[parent_key]) if parent_key else None,
+                stance=stance,
+                body=body,
+            )
+            self.replies[key] = reply.pk
+        elif verb == "react":
+            reply = Reply.objects.get(pk=self.replies[args[0]])
+            discussion_actions.react(user=person, reply=reply, kind=args[1])
+        elif verb == "endorse":
+            reply = Reply.objects.get(pk=self.replies[args[0]])
+            discussion_actions.endorse_reply(actor=person, reply=reply)
+        elif verb == "accept_answer":
+            thread = Thread.objects.get(pk=self.threads[args[0]])
+            reply = Reply.objects.get(pk=self.replies[args[1]])
+            discussion_actions.accept_answer(actor=person, thread=thread, reply=reply)
+        elif verb == "pin":
+            thread = Thread.objects.get(pk=self.threads[args[0]])
+            discussion_actions.moderate_thread(actor=person, thread=thread, is_pinned=True)
 
     def _create(self, plan: SpacePlan) -> None:
         parent = Space.objects.get(pk=self.spaces[plan.parent]) if plan.parent else None

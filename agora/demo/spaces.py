@@ -10,7 +10,9 @@ then run in order, interleaved with other spaces' steps by the builder:
 - ``("request", person)``: ask to join a private space;
 - ``("approve", person)`` / ``("decline", person)``: the owner decides;
 - ``("role", person, role)``: the owner changes someone's space role;
-- ``("leave", person)``; ``("update", fields)``; ``("archive",)``.
+- ``("leave", person)``; ``("update", fields)``; ``("archive",)``;
+- threads, replies, reactions, endorsements and accepted answers, written in
+  `agora.demo.discussions`.
 
 Names, descriptions and updated text may use ``{cohort}`` (the season the
 demo's weeks began in, e.g. "Spring 2026"), ``{previous_cohort}``, ``{year}``
@@ -20,11 +22,10 @@ and ``{next_year}``, so the demo reads as current whenever it is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from agora.demo.discussions import LITERACY_TALK, LITERACY_WELCOME, PYTHON_TALK, Step
 
 FACILITATOR, MEMBER, GUEST = "facilitator", "member", "guest"
-
-Step = tuple[Any, ...]
 
 
 def joins(people: str) -> list[Step]:
@@ -105,6 +106,7 @@ LATER: list[SpacePlan] = [
         steps=[
             ("invite", "lena", FACILITATOR),
             ("accept", "lena"),
+            *LITERACY_WELCOME,
             *joins("jamie tom diego ethan olivia"),
             ("invite", "rafael", GUEST),
             *joins("hiro rosa aisha"),
@@ -117,6 +119,7 @@ LATER: list[SpacePlan] = [
                     + "\n> **Week 4 guest:** Dr. Rafael Costa on why A/B tests lie to you.\n",
                 },
             ),
+            *LITERACY_TALK,
             ("leave", "ben"),
         ],
     ),
@@ -231,6 +234,7 @@ What is said in the circle stays in the circle.
             *joins("ana priya oskar arjun samuel chloe"),
             ("role", "ana", FACILITATOR),
             *joins("hannah fatima yuki lena hiro"),
+            *PYTHON_TALK,
         ],
     ),
     SpacePlan(

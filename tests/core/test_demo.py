@@ -21,6 +21,7 @@ from agora.accounts.models import Profile, SkillClaim, User
 from agora.core.management.commands.setup import NO_DEMO_IN_PRODUCTION
 from agora.core.models import Event
 from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calendar, build_demo
+from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import spaces_visible_to
 
@@ -172,7 +173,90 @@ class TestDemoOrganization:
             "join.requested": 5,
             "join.declined": 1,
             "member.role_changed": 2,
+            "thread.started": 8,
+            "thread.moderated": 1,
+            "reply.posted": 38,
+            "reply.reacted": 19,
+            "reply.endorsed": 4,
+            "answer.accepted": 2,
         }
+
+    def test_demo_course_discussions_are_lively(self, demo):
+        cohort = _calendar(timezone.localdate() - timedelta(weeks=WEEKS))["cohort"]
+        course = Space.objects.get(name=f"Data Literacy for Everyone — {cohort}")
+        threads = {thread.title: thread for thread in Thread.objects.filter(space=course)}
+        assert sorted((t.kind, t.author.email) for t in threads.values()) == [
+            ("announcement", "instructor@demo.agora.test"),
+            ("blog", "instructor@demo.agora.test"),
+            ("prompt", "instructor@demo.agora.test"),
+            ("prompt", "instructor@demo.agora.test"),
+            ("prompt", "lena.fischer@demo.agora.test"),
+            ("question", "diego.fernandez@demo.agora.test"),
+        ]
+        assert threads[f"Welcome to the {cohort} cohort: how we will learn together"]
+        stances = {
+            title: (t.post_first, t.reply_count, t.agree_count, t.disagree_count,
+                    t.alternative_count)
+            for title, t in threads.items()
+            if t.kind == "prompt"
+        }  # fmt: skip
+        assert stances == {
+            "Week 1 prompt: what is this number hiding?": (False, 9, 3, 3, 2),
+            "Week 3 prompt: a chart that misled you": (True, 9, 3, 1, 1),
+            "Week 4 prompt: did the training cause the drop in tickets?": (False, 8, 4, 2, 2),
+        }
+        # Every counter agrees with the rows it counts.
+        for thread in Thread.objects.all():
+            replies = Reply.objects.filter(thread=thread, is_deleted=False)
+            assert thread.reply_count == replies.count(), thread.title
+            assert thread.agree_count == replies.filter(stance="agree").count(), thread.title
+        for reply in Reply.objects.all():
+            kinds = Counter(reply.reactions.values_list("kind", flat=True))
+            assert (reply.helpful_count, reply.insightful_count, reply.thanks_count) == (
+                kinds["helpful"],
+                kinds["insightful"],
+                kinds["thanks"],
+            )
+        question = threads["MEDIAN in Sheets gives a strange result for the week 2 exercise"]
+        assert question.accepted_reply.author.email == "hiroshi.tanaka@demo.agora.test"
+        assert [t.title for t in Thread.objects.filter(is_pinned=True)] == [
+            "This Friday's Q&A moves to 16:00"
+        ]
+        assert sorted(
+            Reply.objects.filter(endorsed_at__isnull=False).values_list(
+                "author__email", "endorsed_by__email"
+            )
+        ) == [
+            ("member@demo.agora.test", "lena.fischer@demo.agora.test"),
+            ("member@demo.agora.test", "lena.fischer@demo.agora.test"),
+            ("olivia.bennett@demo.agora.test", "instructor@demo.agora.test"),
+            ("priya.nair@demo.agora.test", "kenji.watanabe@demo.agora.test"),
+        ]  # fmt: skip
+        community = Space.objects.get(name="Python Guild")
+        assert sorted(community.threads.values_list("kind", "accepted_reply__author__email")) == [
+            ("discussion", None),
+            ("question", "priya.nair@demo.agora.test"),
+        ]
+
+    def test_demo_posts_are_backdated_with_their_events(self, demo):
+        started = dict(
+            Event.objects.filter(verb="thread.started").values_list("target_id", "created_at")
+        )
+        posted = dict(
+            Event.objects.filter(verb="reply.posted").values_list("target_id", "created_at")
+        )
+        assert dict(Thread.objects.values_list("pk", "created_at")) == started
+        assert dict(Reply.objects.values_list("pk", "created_at")) == posted
+        for thread in Thread.objects.filter(reply_count__gt=0):
+            newest = thread.replies.aggregate(newest=Max("created_at"))["newest"]
+            assert thread.last_activity_at == newest, thread.title
+        # Comments come after the response they answer.
+        for comment in Reply.objects.filter(parent__isnull=False).select_related("parent"):
+            assert comment.created_at > comment.parent.created_at
+        assert (
+            Reaction.objects.filter(created_at__gte=timezone.now() - timedelta(minutes=30)).exists()
+            is False
+        )
 
     def test_every_demo_login_can_sign_in_with_the_demo_password(self, demo, client):
         roles = {}
