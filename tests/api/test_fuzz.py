@@ -36,6 +36,8 @@ from schemathesis.specs.openapi.checks import (
 
 from agora.accounts.actions import create_access_token
 from agora.accounts.models import User
+from agora.discussions import actions as discussion_actions
+from agora.discussions.models import Thread
 from agora.spaces import actions as space_actions
 from agora.spaces.models import Membership, Space
 from tests.factories import UserFactory, add_member, make_space
@@ -94,7 +96,8 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    """A facilitator of open, private and secret spaces, with pending requests."""
+    """A facilitator of open, private and secret spaces, with pending requests,
+    threads and replies."""
     fay = UserFactory(name="Fay Facilitator")
     mia = UserFactory(name="Mia Member")
     otto = UserFactory(name="Otto Outsider")
@@ -113,6 +116,22 @@ def world(db) -> World:
     join_request = space_actions.request_to_join(user=otto, space=team, message="Let me in")
     invitation = space_actions.invite(actor=otto, space=elsewhere, user=fay)
     space_actions.invite(actor=fay, space=club, email="new.person@example.test")
+    start, reply = discussion_actions.start_thread, discussion_actions.post_reply
+    talk = start(author=mia, space=club, title="Which plot?", body="Bars or *lines*?")
+    question = start(author=mia, space=club, title="How to bin?", kind=Thread.Kind.QUESTION)
+    prompt = start(author=fay, space=club, title="Mean?", kind=Thread.Kind.PROMPT, post_first=True)
+    theirs = start(author=otto, space=elsewhere, title="Otto's thread")
+    admins = start(author=ada, space=hidden, title="Admins' thread")
+    inner = start(author=mia, space=circle, title="Inner thread")
+    response = reply(author=mia, thread=talk, body="Lines")
+    replies = [
+        response,
+        reply(author=fay, thread=talk, body="Why?", parent=response),
+        reply(author=guest, thread=prompt, body="Yes", stance="agree"),
+        reply(author=otto, thread=theirs, body="Mine"),
+        reply(author=ada, thread=admins, body="Hush"),
+        reply(author=fay, thread=question, body="Sturges"),
+    ]
     _token, key = create_access_token(user=fay, name="fuzz")
     spaces = [club.pk, team.pk, circle.pk, elsewhere.pk, hidden.pk]
     people = [fay.pk, mia.pk, otto.pk, ada.pk, guest.pk]
@@ -123,6 +142,8 @@ def world(db) -> World:
             "user_id": people,
             "request_id": [join_request.pk],
             "invitation_id": [invitation.pk],
+            "thread_id": [t.pk for t in (talk, question, prompt, theirs, admins, inner)],
+            "reply_id": [r.pk for r in replies],
         },
     )
 
