@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("agora.accounts.urls")),
     path("", include("agora.spaces.urls")),
+    path("", include("agora.discussions.urls")),
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):

@@ -1,0 +1,87 @@
+"""Forms of the discussion pages: they parse; the actions decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agora.discussions.models import MAX_BODY, MAX_TITLE, Reply, Thread
+from agora.discussions.queries import REPLY_ORDERS
+
+STANCE_CHOICES = Reply.Stance.choices
+
+
+class ThreadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: **bold**, *italic*, [links](https://example.org), lists."),
+    )
+    post_first = forms.BooleanField(
+        label=_("Post before you see others"),
+        required=False,
+        help_text=_("Lesson prompts only: learners see classmates' replies after posting theirs."),
+    )
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        if not any(value == Thread.Kind.PROMPT for value, _label in kinds):
+            del self.fields["post_first"]
+
+
+class ThreadEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown."),
+    )
+
+
+class ReplyForm(forms.Form):
+    """A response or a comment; the stance field only where one may be taken."""
+
+    body = forms.CharField(
+        label=_("Your reply"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    stance = forms.ChoiceField(label=_("Your stance"), choices=STANCE_CHOICES, required=False)
+
+    def __init__(self, *args, with_stance: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_stance:
+            del self.fields["stance"]
+
+
+class ThreadFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Every kind")), *Thread.Kind.choices]
+    )
+    unanswered = forms.BooleanField(label=_("Unanswered questions only"), required=False)
+
+
+class ReplyFilterForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("Stance"),
+        required=False,
+        choices=[("", _("Every stance")), *Reply.Stance.choices[1:]],
+    )
+    order = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("helpful", _("Most helpful")),
+        ],
+    )
+
+    def clean_order(self) -> str:
+        order = self.cleaned_data.get("order") or "oldest"
+        return order if order in REPLY_ORDERS else "oldest"
