@@ -31,6 +31,7 @@ from agora.discussions.permissions import (
     may_take_stance,
 )
 from agora.spaces.models import Space
+from agora.spaces.permissions import can_post_in
 
 CANNOT_START = _("You may not start this kind of thread here.")
 CANNOT_REPLY = _("You cannot reply here: the thread is locked, or you are not a member.")
@@ -79,6 +80,21 @@ def _clean_text(title: str | None, body: str, *, needs_body: bool) -> tuple[str,
     if errors:
         raise ValidationError(errors)
     return title, body
+
+
+def _lock(reply: Reply) -> None:
+    """Lock `reply`'s row and re-read what counters depend on.
+
+    A caller may hold a stale copy (two tabs, two requests at once); reading
+    the locked row means a stance or a tombstone is never counted twice.
+    """
+    current = (
+        Reply.objects.select_for_update()
+        .values("is_deleted", "stance", "endorsed_at", "endorsed_by")
+        .get(pk=reply.pk)
+    )
+    reply.is_deleted, reply.stance = current["is_deleted"], current["stance"]
+    reply.endorsed_at, reply.endorsed_by_id = current["endorsed_at"], current["endorsed_by"]
 
 
 @transaction.atomic
@@ -225,6 +241,7 @@ def post_reply(
 @transaction.atomic
 def edit_reply(*, editor: User, reply: Reply, body: str, stance: str | None = None) -> Reply:
     """Change a reply's body (and stance); its author only. Record ``reply.edited``."""
+    _lock(reply)
     if not can_edit(editor, reply):
         raise PermissionDenied(CANNOT_EDIT)
     thread = reply.thread
@@ -260,6 +277,7 @@ def edit_reply(*, editor: User, reply: Reply, body: str, stance: str | None = No
 @transaction.atomic
 def delete_reply(*, actor: User, reply: Reply) -> Reply:
     """Leave a tombstone; comments under it survive. Record ``reply.deleted``."""
+    _lock(reply)
     if not can_delete(actor, reply):
         raise PermissionDenied(CANNOT_DELETE)
     thread = reply.thread
@@ -313,7 +331,13 @@ def react(*, user: User, reply: Reply, kind: str) -> Reaction:
 
 @transaction.atomic
 def unreact(*, user: User, reply: Reply, kind: str) -> None:
-    """Take back one's reaction of `kind`; no-op when there is none."""
+    """Take back one's reaction of `kind`; no-op when there is none.
+
+    Raise PermissionDenied where the person may no longer post (an archived
+    space, or one they left): their reaction stays as it was.
+    """
+    if not can_post_in(user, reply.thread.space):
+        raise PermissionDenied(CANNOT_REACT)
     deleted, _rows = Reaction.objects.filter(reply=reply, user=user, kind=kind).delete()
     if deleted:
         counter = REACTION_COUNTERS[kind]
@@ -324,6 +348,7 @@ def unreact(*, user: User, reply: Reply, kind: str) -> None:
 def endorse_reply(*, actor: User, reply: Reply, endorse: bool = True) -> Reply:
     """A facilitator endorses (or withdraws endorsement of) a reply."""
     thread = reply.thread
+    _lock(reply)
     if not can_moderate(actor, thread.space) or reply.is_deleted:
         raise PermissionDenied(CANNOT_MODERATE)
     if endorse == (reply.endorsed_at is not None):

@@ -594,6 +594,24 @@ def test_delete_reply_by_a_facilitator_and_refused_to_another_member(
     assert (Reply.objects.get(pk=reply.pk).is_deleted, counters(discussion)) == (True, (0, 0, 0, 0))
 
 
+def test_a_stale_copy_never_moves_the_counters_twice(prompt, learner, facilitator):
+    reply = actions.post_reply(author=learner, thread=prompt, body="Mean.", stance=AGREE)
+    actions.post_reply(author=facilitator, thread=prompt, body="Other.", stance=AGREE)
+    # Two tabs (or two requests) hold the same reply.
+    tab_a, tab_b = Reply.objects.get(pk=reply.pk), Reply.objects.get(pk=reply.pk)
+    actions.edit_reply(editor=learner, reply=tab_a, body="Median.", stance=DISAGREE)
+    actions.edit_reply(editor=learner, reply=tab_b, body="Mode.", stance=ALTERNATIVE)
+    assert counters(prompt) == (2, 1, 0, 1)
+    actions.delete_reply(actor=learner, reply=tab_a)
+    assert counters(prompt) == (1, 1, 0, 0)
+    before = state()
+    with pytest.raises(PermissionDenied):
+        actions.delete_reply(actor=facilitator, reply=tab_b)
+    with pytest.raises(PermissionDenied):
+        actions.edit_reply(editor=learner, reply=tab_b, body="Back.")
+    assert state() == before
+
+
 # --- react, unreact, endorse ---------------------------------------------------------
 
 
@@ -669,6 +687,15 @@ def test_endorse_reply_by_a_facilitator_records_it_once(discussion, facilitator,
     assert (reply.endorsed_by_id, reply.endorsed_at) == (None, None)
 
 
+def test_endorsing_from_two_stale_copies_records_one_endorsement(discussion, facilitator, learner):
+    reply = actions.post_reply(author=learner, thread=discussion, body="Bars.")
+    tab_a, tab_b = Reply.objects.get(pk=reply.pk), Reply.objects.get(pk=reply.pk)
+    before = last_event_id()
+    actions.endorse_reply(actor=facilitator, reply=tab_a)
+    actions.endorse_reply(actor=facilitator, reply=tab_b)
+    assert [event[0] for event in events_since(before)] == ["reply.endorsed"]
+
+
 def test_endorse_reply_is_refused_to_members(discussion, member, learner):
     reply = actions.post_reply(author=learner, thread=discussion, body="Bars.")
     before = state()
@@ -732,6 +759,7 @@ def test_an_archived_space_refuses_every_write_even_to_its_facilitator(
     space, prompt, member, learner, facilitator
 ):
     reply = actions.post_reply(author=learner, thread=prompt, body="Mean.", stance=AGREE)
+    actions.react(user=member, reply=reply, kind="thanks")
     question = actions.start_thread(author=member, space=space, kind="question", title="Q?")
     answer = actions.post_reply(author=learner, thread=question, body="A.")
     Space.objects.filter(pk=space.pk).update(status=Space.Status.ARCHIVED)
@@ -749,6 +777,7 @@ def test_an_archived_space_refuses_every_write_even_to_its_facilitator(
         lambda who: actions.edit_reply(editor=who, reply=reply, body="Edited"),
         lambda who: actions.delete_reply(actor=who, reply=reply),
         lambda who: actions.react(user=who, reply=reply, kind="helpful"),
+        lambda who: actions.unreact(user=who, reply=reply, kind="thanks"),
         lambda who: actions.endorse_reply(actor=who, reply=reply),
         lambda who: actions.accept_answer(actor=who, thread=question, reply=answer),
     ]
