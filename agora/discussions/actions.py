@@ -176,10 +176,11 @@ def delete_thread(*, actor: User, thread: Thread) -> Thread:
     """Leave a tombstone: the title stays, the body goes, replies survive."""
     if not can_delete(actor, thread):
         raise PermissionDenied(CANNOT_DELETE)
-    thread.is_deleted = True
-    thread.body = ""
-    thread.body_html = ""
-    thread.save(update_fields=["is_deleted", "body", "body_html"])
+    # Conditional, so a stale copy (two tabs) does not record a second deletion.
+    tombstone = {"is_deleted": True, "body": "", "body_html": ""}
+    if not Thread.objects.filter(pk=thread.pk, is_deleted=False).update(**tombstone):
+        raise PermissionDenied(CANNOT_DELETE)
+    thread.is_deleted, thread.body, thread.body_html = True, "", ""
     record(actor=actor, verb="thread.deleted", obj=thread, space=thread.space, **_snapshot(thread))
     return thread
 

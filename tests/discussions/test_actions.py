@@ -365,6 +365,15 @@ def test_delete_thread_by_a_facilitator_and_refused_to_another_member(
         actions.delete_thread(actor=facilitator, thread=discussion)  # already a tombstone
 
 
+def test_deleting_a_thread_from_a_stale_copy_records_nothing_more(discussion, member, facilitator):
+    stale = Thread.objects.get(pk=discussion.pk)
+    actions.delete_thread(actor=member, thread=discussion)
+    before = state()
+    with pytest.raises(PermissionDenied):
+        actions.delete_thread(actor=facilitator, thread=stale)
+    assert state() == before
+
+
 # --- post_reply ---------------------------------------------------------------------
 
 
