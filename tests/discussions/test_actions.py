@@ -10,10 +10,12 @@ when written.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 
 from agora.accounts.models import User
 from agora.core.models import Event
@@ -796,3 +798,82 @@ def test_an_archived_space_refuses_every_write_even_to_its_facilitator(
                 write(fresh(person))
     assert state() == before
     assert Membership.objects.filter(space=space, user=facilitator, role="facilitator").exists()
+
+
+# --- counters stay true ---------------------------------------------------------------
+
+
+def assert_counters_match_rows() -> None:
+    """Every stored counter equals a count of the rows, in three queries."""
+    live = Q(replies__is_deleted=False)
+    threads = Thread.objects.annotate(
+        live=Count("replies", filter=live),
+        agree=Count("replies", filter=live & Q(replies__stance=AGREE)),
+        disagree=Count("replies", filter=live & Q(replies__stance=DISAGREE)),
+        alternative=Count("replies", filter=live & Q(replies__stance=ALTERNATIVE)),
+    )
+    for t in threads:
+        assert (t.reply_count, t.agree_count, t.disagree_count, t.alternative_count) == (
+            t.live,
+            t.agree,
+            t.disagree,
+            t.alternative,
+        ), t.title
+    assert not Thread.objects.filter(accepted_reply__is_deleted=True).exists()
+    replies = Reply.objects.annotate(
+        **{
+            kind: Count("reactions", filter=Q(reactions__kind=kind))
+            for kind in Reaction.Kind.values
+        }
+    )
+    for r in replies:
+        assert (r.helpful_count, r.insightful_count, r.thanks_count) == (
+            r.helpful,
+            r.insightful,
+            r.thanks,
+        ), r.pk
+
+
+def test_counters_match_the_rows_after_any_sequence_of_actions(
+    space, prompt, question, member, learner, facilitator
+):
+    """Two hundred seeded random actions, refusals included; counters never drift."""
+    rng = random.Random(3)
+    people = [member, learner, facilitator]
+    stances = ["", AGREE, DISAGREE, ALTERNATIVE]
+    refused = 0
+    for _step in range(200):
+        person = fresh(rng.choice(people))
+        thread = Thread.objects.get(pk=rng.choice([prompt.pk, question.pk]))
+        replies = list(Reply.objects.filter(thread=thread))
+        reply = rng.choice(replies) if replies else None
+        operation = rng.choice(["post", "comment", "edit", "delete", "react", "unreact", "accept"])
+        try:
+            if operation == "post" or reply is None:
+                actions.post_reply(
+                    author=person, thread=thread, body="Yes.", stance=rng.choice(stances)
+                )
+            elif operation == "comment":
+                actions.post_reply(
+                    author=person, thread=thread, body="Hm.", parent=reply,
+                    stance=rng.choice(stances),
+                )  # fmt: skip
+            elif operation == "edit":
+                actions.edit_reply(
+                    editor=person, reply=reply, body="Edited.", stance=rng.choice(stances)
+                )
+            elif operation == "delete":
+                actions.delete_reply(actor=person, reply=reply)
+            elif operation == "react":
+                actions.react(user=person, reply=reply, kind=rng.choice(Reaction.Kind.values))
+            elif operation == "unreact":
+                actions.unreact(user=person, reply=reply, kind=rng.choice(Reaction.Kind.values))
+            else:
+                actions.accept_answer(actor=person, thread=thread, reply=reply)
+        except (PermissionDenied, ValidationError):
+            refused += 1
+        assert_counters_match_rows()
+    # The sequence exercised both outcomes.
+    assert 20 < refused < 180
+    assert Reply.objects.filter(is_deleted=True).exists()
+    assert Reaction.objects.exists()
