@@ -18,5 +18,6 @@ urlpatterns = [
     path(REPLY + "edit/", views.reply_edit, name="reply_edit"),
     path(REPLY + "delete/", views.reply_delete, name="reply_delete"),
     path(REPLY + "react/", views.reply_react, name="reply_react"),
+    path(REPLY + "reactions/", views.reply_reactors, name="reply_reactors"),
     path(REPLY + "endorse/", views.reply_endorse, name="reply_endorse"),
 ]

@@ -48,6 +48,7 @@ from agora.discussions.queries import (
     Response,
     has_posted_in,
     reactions_of,
+    reactors,
     space_threads,
     thread_replies,
     unanswered_questions,
@@ -404,6 +405,20 @@ def reply_react(request: HttpRequest, slug: str, thread_id: int, reply_id: int) 
         "reaction_error": " ".join(error.messages) if error else "",
     }
     return render(request, THREAD_TEMPLATE + "#reactions", context, status=400 if error else 200)
+
+
+@login_required
+def reply_reactors(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -> HttpResponse:
+    """Who reacted to a reply, and how."""
+    thread = access_thread(request.user, slug, thread_id)
+    reply = _visible_reply(request, thread, reply_id)
+    context = {
+        "space": thread.space,
+        "thread": thread,
+        "reply": reply,
+        "reactions": list(reactors(reply=reply)[:500]),
+    }
+    return render(request, "discussions/reactors.html", context)
 
 
 @login_required

@@ -289,7 +289,7 @@ def test_reaction_buttons_are_toggles_with_counts(client_of, prompt, lively, lea
     own = text_of(
         html_of(client_of(member).get(prompt.get_absolute_url())), f"reactions-{lively['agree'].pk}"
     )
-    assert own == "Helpful 1"
+    assert own == "Helpful 1 Who reacted"
 
 
 def test_thread_page_filters_by_stance_and_sorts(client_of, prompt, lively, learner):
@@ -855,3 +855,19 @@ def test_guest_member_role_still_reads(client_of, space, prompt):
     guest = UserFactory(org_role="guest")
     add_member(space, guest, Membership.Role.GUEST)
     assert client_of(guest).get(prompt.get_absolute_url()).status_code == 200
+
+
+def test_who_reacted(client_of, prompt, lively, facilitator, member):
+    react(user=facilitator, reply=lively["agree"], kind=Reaction.Kind.THANKS)
+    client = client_of(member)
+
+    page = html_of(client.get(prompt.get_absolute_url()))
+    response = client.get(url(prompt, f"replies/{lively['agree'].pk}/reactions/"))
+
+    reactors_url = f"{url(prompt)}replies/{lively['agree'].pk}/reactions/"
+    assert f'<a class="small" href="{reactors_url}">Who reacted</a>' in page
+    assert response.status_code == 200
+    assert (
+        text_of(html_of(response), "reactors") == "Leo Learner · Helpful Fay Facilitator · Thanks"
+    )
+    assert client.get(url(prompt, "replies/999999/reactions/")).status_code == 404
