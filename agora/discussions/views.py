@@ -311,12 +311,23 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
 
 
 @login_required
-@require_POST
 def comment_create(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -> HttpResponse:
+    """The comment form under a response (GET), and posting it (POST)."""
     thread = access_thread(request.user, slug, thread_id)
     parent = _visible_reply(request, thread, reply_id)
-    form = ReplyForm(request.POST, with_stance=True, auto_id=f"id_c{parent.pk}_%s")
+    form = ReplyForm(
+        request.POST if request.method == "POST" else None,
+        with_stance=True,
+        auto_id=f"id_c{parent.pk}_%s",
+    )
     form.fields["body"].label = _("Your comment")
+    if request.method != "POST":
+        if not can_reply(request.user, thread):
+            raise PermissionDenied(actions.CANNOT_REPLY)
+        context = {"space": thread.space, "thread": thread, "parent": parent, "comment_form": form}
+        if request.htmx:
+            return render(request, THREAD_TEMPLATE + "#comment-form", context)
+        return render(request, "discussions/comment_form.html", context)
     result = _post(request, thread, form, parent)
     if isinstance(result, Reply):
         if request.htmx:
@@ -385,7 +396,9 @@ def reply_delete(request: HttpRequest, slug: str, thread_id: int, reply_id: int)
 def reply_react(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -> HttpResponse:
     thread = access_thread(request.user, slug, thread_id)
     reply = _visible_reply(request, thread, reply_id)
-    kind, undo = request.POST.get("kind", ""), request.POST.get("action") == "remove"
+    # The pressed button says what it does: name "add" or "remove", value the kind.
+    undo = "remove" in request.POST
+    kind = request.POST.get("remove" if undo else "add", "")
     error = None
     try:
         if undo:

@@ -60,7 +60,7 @@ def test_reply_comment_and_react_without_reloading(open_tab):
 
     answer = data["answer"]
     box = page.locator(f"#reply-{answer.pk}")
-    box.locator("summary", has_text="Comment").click()
+    box.get_by_role("link", name="Comment").click()
     box.get_by_label("Your comment").fill("Not with skewed data.")
     box.get_by_role("button", name="Post comment").click()
     expect(page.locator(f"#comments-{answer.pk} > li")).to_have_count(1)

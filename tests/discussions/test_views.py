@@ -281,8 +281,8 @@ def test_reaction_buttons_are_toggles_with_counts(client_of, prompt, lively, lea
     html = html_of(client_of(learner).get(prompt.get_absolute_url()))
 
     assert (
-        '<button type="submit" class="reaction" aria-pressed="true" aria-label="Mark helpful (1)">'
-        'Helpful <span class="reaction-count">1</span></button>'
+        '<button type="submit" class="reaction" name="remove" value="helpful" aria-pressed="true" '
+        'aria-label="Mark helpful (1)">Helpful <span class="reaction-count">1</span></button>'
     ) in html
     assert 'aria-pressed="false" aria-label="Mark insightful (0)"' in html
     # Authors do not react to themselves: they see the count only.
@@ -365,7 +365,7 @@ def test_hidden_replies_cannot_be_reacted_to_or_commented(
     hidden = post_reply(author=member, thread=prompt, body="Mine", stance="agree")
     client = client_of(learner)
 
-    reacted = client.post(url(prompt, f"replies/{hidden.pk}/react/"), {"kind": "helpful"})
+    reacted = client.post(url(prompt, f"replies/{hidden.pk}/react/"), {"add": "helpful"})
     commented = client.post(url(prompt, f"replies/{hidden.pk}/comments/"), {"body": "Peek"})
 
     assert (reacted.status_code, commented.status_code) == (404, 404)
@@ -589,10 +589,34 @@ def test_comment_with_htmx_is_appended_to_its_response(client_of, prompt, lively
     )
     html = html_of(response)
     assert response.status_code == 200
+    comments_url = f"{url(prompt)}replies/{parent.pk}/comments/"
     assert html.lstrip().startswith(
-        f'<form method="post" action="{url(prompt)}replies/{parent.pk}/comments/"'
+        f'<a class="button button-subtle comment-link" id="comment-link-{parent.pk}" '
+        f'href="{comments_url}" hx-get="{comments_url}"'
     )
     assert f'<div hx-swap-oob="beforeend:#comments-{parent.pk}"><li class="comment"' in html
+    assert "<p>Fair</p>" in html
+
+
+def test_comment_form_is_a_page_and_an_htmx_fragment(client_of, prompt, lively, member):
+    parent = lively["other"]
+    client = client_of(member)
+    comments_url = url(prompt, f"replies/{parent.pk}/comments/")
+
+    page = client.get(comments_url)
+    fragment = client.get(comments_url, HTTP_HX_REQUEST="true")
+
+    assert page.status_code == fragment.status_code == 200
+    assert "<p>Use the median.</p>" in html_of(page)
+    assert f'<label for="id_c{parent.pk}_body">Your comment' in html_of(page)
+    assert html_of(fragment).startswith(f'<form method="post" action="{comments_url}"')
+    assert f'id="comment-form-{parent.pk}"' in html_of(fragment)
+
+
+def test_comment_form_is_refused_in_a_locked_thread(client_of, prompt, lively, facilitator, member):
+    moderate_thread(actor=facilitator, thread=prompt, is_locked=True)
+    response = client_of(member).get(url(prompt, f"replies/{lively['other'].pk}/comments/"))
+    assert response.status_code == 403
 
 
 def test_empty_comment_shows_the_error_under_its_response(client_of, prompt, lively, member):
@@ -633,14 +657,10 @@ def test_react_and_take_it_back(client_of, prompt, lively, facilitator):
     reply = lively["agree"]
     client = client_of(facilitator)
 
-    added = client.post(
-        url(prompt, f"replies/{reply.pk}/react/"), {"kind": "insightful", "action": "add"}
-    )
+    added = client.post(url(prompt, f"replies/{reply.pk}/react/"), {"add": "insightful"})
     reply.refresh_from_db()
     counts_after_add = (reply.insightful_count, Reaction.objects.filter(user=facilitator).count())
-    removed = client.post(
-        url(prompt, f"replies/{reply.pk}/react/"), {"kind": "insightful", "action": "remove"}
-    )
+    removed = client.post(url(prompt, f"replies/{reply.pk}/react/"), {"remove": "insightful"})
     reply.refresh_from_db()
 
     assert added.status_code == removed.status_code == 302
@@ -652,7 +672,7 @@ def test_react_with_htmx_returns_the_pressed_button(client_of, prompt, lively, f
     reply = lively["agree"]
     response = client_of(facilitator).post(
         url(prompt, f"replies/{reply.pk}/react/"),
-        {"kind": "thanks", "action": "add"},
+        {"add": "thanks"},
         HTTP_HX_REQUEST="true",
     )
     html = html_of(response)
@@ -666,12 +686,10 @@ def test_reacting_twice_is_refused(client_of, prompt, lively, learner):
     reply = lively["agree"]  # Leo already marked it helpful
     client = client_of(learner)
 
-    page = client.post(
-        url(prompt, f"replies/{reply.pk}/react/"), {"kind": "helpful", "action": "add"}
-    )
+    page = client.post(url(prompt, f"replies/{reply.pk}/react/"), {"add": "helpful"})
     fragment = client.post(
         url(prompt, f"replies/{reply.pk}/react/"),
-        {"kind": "helpful", "action": "add"},
+        {"add": "helpful"},
         HTTP_HX_REQUEST="true",
     )
 
@@ -686,7 +704,7 @@ def test_reacting_twice_is_refused(client_of, prompt, lively, learner):
 
 def test_unknown_reaction_is_refused(client_of, prompt, lively, facilitator):
     response = client_of(facilitator).post(
-        url(prompt, f"replies/{lively['agree'].pk}/react/"), {"kind": "love", "action": "add"}
+        url(prompt, f"replies/{lively['agree'].pk}/react/"), {"add": "love"}
     )
     assert response.status_code == 400
     assert "Choose helpful, insightful or thanks." in html_of(response)
@@ -695,7 +713,7 @@ def test_unknown_reaction_is_refused(client_of, prompt, lively, facilitator):
 
 def test_reacting_to_ones_own_reply_is_refused(client_of, prompt, lively, member):
     response = client_of(member).post(
-        url(prompt, f"replies/{lively['agree'].pk}/react/"), {"kind": "thanks"}
+        url(prompt, f"replies/{lively['agree'].pk}/react/"), {"add": "thanks"}
     )
     assert response.status_code == 403
     assert Reaction.objects.count() == 1
