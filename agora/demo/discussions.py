@@ -260,6 +260,17 @@ charts once you have posted your own, so nobody just picks the obvious one.
         ),
         (
             "emily",
+            "w3-emily",
+            "",
+            NONE,
+            (
+                "Our monthly win-rate chart compared March (deals *closed* in the month) with "
+                "April (deals *created* in the month). Same bars, two definitions, and April "
+                "looked like a collapse."
+            ),
+        ),
+        (
+            "emily",
             "w3-emily-c",
             "w3-noor",
             DISAGREE,
@@ -277,11 +288,33 @@ charts once you have posted your own, so nobody just picks the obvious one.
         ),
         (
             "mei",
+            "w3-mei",
+            "",
+            NONE,
+            (
+                "A training-satisfaction chart: 4.6 out of 5, up from 4.1. Only people who "
+                "finished the course got the survey, and the ones who dropped out were the "
+                "unhappy ones."
+            ),
+        ),
+        (
+            "mei",
             "w3-mei-c",
             "w3-zanele",
             AGREE,
             "Yes! Pies work for two or three slices at most. Sorting the bars is the most "
             "underrated chart fix there is.",
+        ),
+        (
+            "rafael",
+            "w3-rafael",
+            "",
+            NONE,
+            (
+                "From my field: an A/B test dashboard that plots the p-value every day. Stop "
+                "the test on the first day it dips below 0.05 and you will “win” far more often"
+                " than you should."
+            ),
         ),
         (
             "rafael",
@@ -306,6 +339,16 @@ charts once you have posted your own, so nobody just picks the obvious one.
             ALTERNATIVE,
             "Fair for slopes. But this deck was shown to people who read it in ten "
             "seconds, so I'd still rather start from zero and annotate the change.",
+        ),
+        (
+            "liam",
+            "w3-liam",
+            "",
+            NONE,
+            (
+                "Supplier on-time delivery shown as 98 %. Orders the supplier had rescheduled "
+                "counted as on time against the *new* date."
+            ),
         ),
         (
             "liam",

@@ -27,6 +27,7 @@ from agora.discussions.permissions import (
     can_moderate,
     can_react,
     can_reply,
+    can_see_replies,
     can_start_thread,
     may_take_stance,
 )
@@ -44,6 +45,7 @@ ALREADY_REACTED = _("You already reacted this way.")
 NO_STANCE_HERE = _("A stance can be taken on a lesson prompt or on another reply only.")
 WRONG_PARENT = _("Comment on a response of this thread.")
 EMPTY_BODY = _("Write something first.")
+RESPOND_FIRST = _("Post your own response first; then you can comment on others'.")
 STANCE_COUNTERS = {
     Reply.Stance.AGREE: "agree_count",
     Reply.Stance.DISAGREE: "disagree_count",
@@ -197,7 +199,8 @@ def post_reply(
     """Add a response (or, with `parent`, a comment on one); record ``reply.posted``.
 
     Raise PermissionDenied unless the author may reply (member, thread not
-    locked), and ValidationError for an empty or huge body, a stance where
+    locked; in a post-first prompt, a comment only after one's own
+    response), and ValidationError for an empty or huge body, a stance where
     none may be taken, or a parent from another thread.
     """
     if not can_reply(author, thread):
@@ -206,6 +209,14 @@ def post_reply(
         raise ValidationError({"stance": [_("Choose agree, disagree or an alternative view.")]})
     if parent is not None and (parent.thread_id != thread.pk or parent.parent_id is not None):
         raise ValidationError({"parent": [WRONG_PARENT]})
+    if parent is not None and thread.post_first:
+        # Commenting needs the replies in sight: in a post-first prompt, a
+        # learner's own response comes first (a comment would unlock them).
+        responded = Reply.objects.filter(
+            thread=thread, author=author, parent=None, is_deleted=False
+        ).exists()
+        if not can_see_replies(author, thread, has_posted=responded):
+            raise PermissionDenied(RESPOND_FIRST)
     if stance and not may_take_stance(thread, parent):
         raise ValidationError({"stance": [NO_STANCE_HERE]})
     _title, body = _clean_text(None, body, needs_body=True)

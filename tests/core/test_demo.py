@@ -175,7 +175,7 @@ class TestDemoOrganization:
             "member.role_changed": 2,
             "thread.started": 8,
             "thread.moderated": 1,
-            "reply.posted": 38,
+            "reply.posted": 42,
             "reply.reacted": 19,
             "reply.endorsed": 4,
             "answer.accepted": 2,
@@ -202,7 +202,7 @@ class TestDemoOrganization:
         }  # fmt: skip
         assert stances == {
             "Week 1 prompt: what is this number hiding?": (False, 9, 3, 3, 2),
-            "Week 3 prompt: a chart that misled you": (True, 9, 3, 1, 1),
+            "Week 3 prompt: a chart that misled you": (True, 13, 3, 1, 1),
             "Week 4 prompt: did the training cause the drop in tickets?": (False, 8, 4, 2, 2),
         }
         # Every counter agrees with the rows it counts.

@@ -511,6 +511,34 @@ def test_post_reply_is_refused_to_outsiders_and_in_deleted_threads(discussion, o
     assert state() == before
 
 
+def test_in_a_post_first_prompt_a_learner_responds_before_commenting(
+    space, facilitator, member, learner
+):
+    prompt = actions.start_thread(
+        author=facilitator, space=space, kind="prompt", title="Your chart?", post_first=True
+    )
+    response = actions.post_reply(author=member, thread=prompt, body="My chart.")
+    before = state()
+    with pytest.raises(PermissionDenied, match="Post your own response first"):
+        actions.post_reply(author=learner, thread=prompt, body="Nice!", parent=response)
+    assert state() == before
+    # The facilitator sees every reply already, and comments at once.
+    actions.post_reply(author=facilitator, thread=prompt, body="Good one.", parent=response)
+    own = actions.post_reply(author=learner, thread=prompt, body="Mine.")
+    actions.post_reply(author=learner, thread=prompt, body="Nice!", parent=response)
+    # A deleted response does not count as having responded.
+    actions.delete_reply(actor=learner, reply=own)
+    with pytest.raises(PermissionDenied):
+        actions.post_reply(author=fresh(learner), thread=prompt, body="Again", parent=response)
+    assert counters(prompt) == (3, 0, 0, 0)
+
+
+def test_in_an_ordinary_prompt_anyone_comments_at_once(prompt, member, learner):
+    response = actions.post_reply(author=member, thread=prompt, body="Mean.")
+    comment = actions.post_reply(author=learner, thread=prompt, body="Hm.", parent=response)
+    assert comment.parent_id == response.pk
+
+
 # --- edit_reply, delete_reply ------------------------------------------------------
 
 
