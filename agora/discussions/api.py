@@ -111,9 +111,12 @@ def list_threads(request: HttpRequest, space_id: PathId, filters: Query[ThreadFi
     With `unanswered`, only questions without an accepted answer, oldest first.
     """
     space = _readable(request, space_id)
-    if filters.unanswered:
-        return unanswered_questions(space=space)
-    return space_threads(space=space, kind=filters.kind or "")
+    threads = (
+        unanswered_questions(space=space)
+        if filters.unanswered
+        else space_threads(space=space, kind=filters.kind or "")
+    )
+    return threads.select_related("space")  # for each thread's url
 
 
 @router.post("/spaces/{space_id}/threads", response={201: ThreadOut}, url_name="thread_create")

@@ -99,7 +99,7 @@ def _replies_shown_to(viewer: User) -> QuerySet[Reply]:
     )
     mine = Reaction.objects.filter(user=viewer).only("reply_id", "kind").order_by("kind")
     return (
-        Reply.objects.select_related("author")
+        Reply.objects.select_related("author", "thread__space")
         .annotate(is_accepted=accepted)
         .prefetch_related(Prefetch("reactions", queryset=mine, to_attr="viewer_reactions"))
     )

@@ -39,6 +39,11 @@ class ThreadOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     last_activity_at: datetime
+    url: str = Field(description="The thread's page.")
+
+    @staticmethod
+    def resolve_url(obj: Thread) -> str:
+        return obj.get_absolute_url()
 
     @staticmethod
     def resolve_html(obj: Thread) -> str:
@@ -113,6 +118,11 @@ class ReplyOut(Schema):
     my_reactions: list[ReactionKind] = Field(description="How I reacted to this reply.")
     created_at: datetime
     edited_at: datetime | None
+    url: str = Field(description="The reply on its thread's page.")
+
+    @staticmethod
+    def resolve_url(obj: Reply) -> str:
+        return obj.get_absolute_url()
 
     @staticmethod
     def resolve_author_name(obj: Reply) -> str | None:

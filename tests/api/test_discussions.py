@@ -95,6 +95,7 @@ def thread_json(thread: Thread) -> dict:
         "created_at": iso(thread.created_at),
         "edited_at": iso(thread.edited_at),
         "last_activity_at": iso(thread.last_activity_at),
+        "url": f"/spaces/{thread.space.slug}/threads/{thread.pk}/",
     }
 
 
@@ -120,6 +121,7 @@ def reply_json(reply: Reply, *, mine: tuple[str, ...] = (), accepted: bool = Fal
         "my_reactions": list(mine),
         "created_at": iso(reply.created_at),
         "edited_at": iso(reply.edited_at),
+        "url": f"/spaces/{reply.thread.space.slug}/threads/{reply.thread_id}/#reply-{reply.pk}",
     }
 
 
