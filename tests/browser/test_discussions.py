@@ -26,7 +26,7 @@ def arrange() -> dict:
         kind=Thread.Kind.PROMPT,
     )
     answer = post_reply(author=mia, thread=prompt, body="Yes, mostly.", stance="agree")
-    return {"leo": leo, "prompt": prompt, "answer": answer}
+    return {"leo": leo, "teacher": teacher, "prompt": prompt, "answer": answer}
 
 
 def test_reply_comment_and_react_without_reloading(open_tab):
@@ -74,3 +74,19 @@ def test_reply_comment_and_react_without_reloading(open_tab):
     )
     assert counts == (3, 1)
     assert_accessible(page, "thread page after posting")
+
+
+def test_facilitator_view_and_thread_list_are_accessible(open_tab):
+    data = off_loop(arrange)
+    tab = open_tab(user=data["teacher"])
+    page = tab.goto(data["prompt"].get_absolute_url())
+    expect(page.get_by_role("button", name="Endorse")).to_have_count(1)
+    page.get_by_role("button", name="Endorse").click()
+    expect(page.locator(f"#reply-{data['answer'].pk}")).to_contain_text("Endorsed by Tess Teacher")
+    assert_accessible(page, "thread page, facilitator")
+
+    page = tab.goto(f"/spaces/{data['prompt'].space.slug}/threads/")
+    expect(page.get_by_role("link", name="Is the mean enough?")).to_be_visible()
+    assert_accessible(page, "thread list")
+    page = tab.goto(f"/spaces/{data['prompt'].space.slug}/threads/new/")
+    assert_accessible(page, "new thread")
