@@ -889,3 +889,24 @@ def test_who_reacted(client_of, prompt, lively, facilitator, member):
         text_of(html_of(response), "reactors") == "Leo Learner · Helpful Fay Facilitator · Thanks"
     )
     assert client.get(url(prompt, "replies/999999/reactions/")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "threads/99999999999999999999999/",
+        "threads/{thread}/replies/99999999999999999999999/edit/",
+        "threads/{thread}/replies/99999999999999999999999/reactions/",
+        "threads/{thread}/replies/99999999999999999999999/comments/",
+    ],
+)
+def test_out_of_range_ids_are_not_found(client_of, prompt, member, path):
+    response = client_of(member).get("/spaces/data-club/" + path.format(thread=prompt.pk))
+    assert response.status_code == 404
+
+
+def test_out_of_range_answer_id_is_not_found(client_of, question, member):
+    response = client_of(member).post(url(question, "accept/"), {"reply": "9" * 30})
+    question.refresh_from_db()
+    assert response.status_code == 404
+    assert question.accepted_reply is None
