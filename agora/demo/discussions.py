@@ -361,7 +361,7 @@ charts once you have posted your own, so nobody just picks the obvious one.
     ),
     ("react", "helena", "w3-jamie", "insightful"),
     ("react", "noor", "w3-emily-c", "insightful"),
-    ("react", "tom", "w3-zanele", "helpful"),
+    ("react", "ethan", "w3-zanele", "helpful"),
     ("react", "zanele", "w3-mei-c", "thanks"),
     ("endorse", "lena", "w3-jamie"),
     (

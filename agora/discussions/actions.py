@@ -99,6 +99,20 @@ def _lock(reply: Reply) -> None:
     reply.endorsed_at, reply.endorsed_by_id = current["endorsed_at"], current["endorsed_by"]
 
 
+def _sees_replies(user: User, thread: Thread) -> bool:
+    """Whether `user` has classmates' replies in sight (post-first prompts hide them).
+
+    Only a response of one's own counts as having posted; the query runs for
+    post-first prompts alone.
+    """
+    if not thread.post_first:
+        return True
+    responded = Reply.objects.filter(
+        thread=thread, author=user, parent=None, is_deleted=False
+    ).exists()
+    return can_see_replies(user, thread, has_posted=responded)
+
+
 @transaction.atomic
 def start_thread(
     *,
@@ -209,14 +223,9 @@ def post_reply(
         raise ValidationError({"stance": [_("Choose agree, disagree or an alternative view.")]})
     if parent is not None and (parent.thread_id != thread.pk or parent.parent_id is not None):
         raise ValidationError({"parent": [WRONG_PARENT]})
-    if parent is not None and thread.post_first:
-        # Commenting needs the replies in sight: in a post-first prompt, a
-        # learner's own response comes first (a comment would unlock them).
-        responded = Reply.objects.filter(
-            thread=thread, author=author, parent=None, is_deleted=False
-        ).exists()
-        if not can_see_replies(author, thread, has_posted=responded):
-            raise PermissionDenied(RESPOND_FIRST)
+    if parent is not None and not _sees_replies(author, thread):
+        # A comment would unlock the replies of a post-first prompt.
+        raise PermissionDenied(RESPOND_FIRST)
     if stance and not may_take_stance(thread, parent):
         raise ValidationError({"stance": [NO_STANCE_HERE]})
     _title, body = _clean_text(None, body, needs_body=True)
@@ -319,7 +328,7 @@ def react(*, user: User, reply: Reply, kind: str) -> Reaction:
     """Mark a reply helpful, insightful or thanks (once per kind); record ``reply.reacted``."""
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": [_("Choose helpful, insightful or thanks.")]})
-    if not can_react(user, reply):
+    if not can_react(user, reply) or not _sees_replies(user, reply.thread):
         raise PermissionDenied(CANNOT_REACT)
     try:
         with transaction.atomic():

@@ -533,6 +533,23 @@ def test_in_a_post_first_prompt_a_learner_responds_before_commenting(
     assert counters(prompt) == (3, 0, 0, 0)
 
 
+def test_in_a_post_first_prompt_a_learner_reacts_only_after_responding(
+    space, facilitator, member, learner
+):
+    prompt = actions.start_thread(
+        author=facilitator, space=space, kind="prompt", title="Your chart?", post_first=True
+    )
+    response = actions.post_reply(author=member, thread=prompt, body="My chart.")
+    before = state()
+    with pytest.raises(PermissionDenied, match="cannot react"):
+        actions.react(user=learner, reply=response, kind="insightful")
+    assert state() == before
+    actions.post_reply(author=learner, thread=prompt, body="Mine.")
+    actions.react(user=learner, reply=response, kind="insightful")
+    actions.react(user=facilitator, reply=response, kind="helpful")
+    assert reaction_counts(response) == (1, 1, 0)
+
+
 def test_in_an_ordinary_prompt_anyone_comments_at_once(prompt, member, learner):
     response = actions.post_reply(author=member, thread=prompt, body="Mean.")
     comment = actions.post_reply(author=learner, thread=prompt, body="Hm.", parent=response)
