@@ -510,6 +510,7 @@ def test_reply_with_htmx_returns_the_reply_and_a_fresh_form(client_of, prompt, m
             "id_stance",
             "Select a valid choice. furious is not one of the available choices.",
         ),
+        ({"body": "nul\x00byte", "stance": ""}, "id_body", "Null characters are not allowed."),
     ],
 )
 def test_bad_reply_is_refused_and_keeps_the_text(client_of, prompt, member, data, field, error):
