@@ -764,3 +764,15 @@ def test_accepting_needs_a_reply_id(api_of, member, question):
         422,
         invalid(reply_id=["Field required"]),
     )
+
+
+def test_accepting_a_deleted_reply_is_refused(api_of, facilitator, member, question):
+    reply = actions.post_reply(author=facilitator, thread=question, body="Sturges")
+    actions.delete_reply(actor=facilitator, reply=reply)
+    response = api_of(member).put(f"/threads/{question.pk}/accepted-answer", {"reply_id": reply.pk})
+    assert (response.status_code, response.json()) == (
+        422,
+        invalid(reply_id=["Choose a reply of this question."]),
+    )
+    question.refresh_from_db()
+    assert question.accepted_reply_id is None
