@@ -776,3 +776,29 @@ def test_accepting_a_deleted_reply_is_refused(api_of, facilitator, member, quest
     )
     question.refresh_from_db()
     assert question.accepted_reply_id is None
+
+
+def test_posting_a_reply_query_count_is_flat(
+    api_of, facilitator, member, thread, assert_flat_query_count
+):
+    def grow():
+        for n in range(20):
+            reply = actions.post_reply(author=member, thread=thread, body=f"R{n}")
+            actions.react(user=facilitator, reply=reply, kind="thanks")
+
+    client = api_of(facilitator)
+    assert_flat_query_count(
+        lambda: client.post(f"/threads/{thread.pk}/replies", {"body": "More"}),
+        grow=grow,
+        status=201,
+    )
+
+
+def test_thread_query_count_is_flat(api_of, facilitator, member, thread, assert_flat_query_count):
+    client = api_of(member)
+    assert_flat_query_count(
+        lambda: client.get(f"/threads/{thread.pk}"),
+        grow=lambda: [
+            actions.post_reply(author=facilitator, thread=thread, body=f"R{n}") for n in range(20)
+        ],
+    )
