@@ -911,3 +911,29 @@ def test_out_of_range_answer_id_is_not_found(client_of, question, member):
     question.refresh_from_db()
     assert response.status_code == 404
     assert question.accepted_reply is None
+
+
+def test_thread_page_query_count_is_flat_at_a_thousand_replies(
+    client_of, prompt, member, learner, assert_flat_query_count
+):
+    def add(n: int) -> None:
+        # Rows straight into the table: only their number matters here.
+        Reply.objects.bulk_create(
+            Reply(
+                thread=prompt,
+                author=(member, learner)[i % 2],
+                body=f"Reply {i}",
+                body_html=f"<p>Reply {i}</p>",
+                stance="agree",
+            )
+            for i in range(n)
+        )
+
+    add(10)
+    client = client_of(learner)
+    # Session, user, space, role, thread, replies, the viewer's reactions, the
+    # viewer's profile (the header's avatar).
+    count = assert_flat_query_count(
+        lambda: client.get(prompt.get_absolute_url()), grow=lambda: add(990)
+    )
+    assert count == 8
