@@ -31,6 +31,7 @@ from agora.discussions.permissions import (
     can_start_thread,
     may_take_stance,
 )
+from agora.discussions.queries import has_posted_in
 from agora.spaces.models import Space
 from agora.spaces.permissions import can_post_in
 
@@ -107,10 +108,7 @@ def _sees_replies(user: User, thread: Thread) -> bool:
     """
     if not thread.post_first:
         return True
-    responded = Reply.objects.filter(
-        thread=thread, author=user, parent=None, is_deleted=False
-    ).exists()
-    return can_see_replies(user, thread, has_posted=responded)
+    return can_see_replies(user, thread, has_posted=has_posted_in(user=user, thread=thread))
 
 
 @transaction.atomic

@@ -84,7 +84,12 @@ def reactions_of(*, viewer: User, thread: Thread) -> set[tuple[int, str]]:
 
 
 def has_posted_in(*, user: User, thread: Thread) -> bool:
-    return Reply.objects.filter(thread=thread, author=user, is_deleted=False).exists()
+    """Whether `user` has a live response of their own in `thread`.
+
+    This is what unlocks a post-first prompt: comments do not count, so a
+    comment on a guessed reply id reveals nothing.
+    """
+    return Reply.objects.filter(thread=thread, author=user, parent=None, is_deleted=False).exists()
 
 
 def reactors(*, reply: Reply) -> QuerySet[Reaction]:

@@ -156,12 +156,8 @@ def _replies_visible(user: Any, thread: Thread) -> bool:
 
 
 def _has_posted(user: Any, responses: list[Response]) -> bool:
-    """What `has_posted_in` answers, from rows already fetched."""
-    return any(
-        reply.author_id == user.pk and not reply.is_deleted
-        for item in responses
-        for reply in (item.reply, *item.comments)
-    )
+    """What `has_posted_in` answers (a live response of one's own), from rows already fetched."""
+    return any(item.reply.author_id == user.pk and not item.reply.is_deleted for item in responses)
 
 
 def _prepare(reply: Reply, *, user: Any, thread: Thread, reacted: set[tuple[int, str]]) -> Reply:

@@ -165,6 +165,14 @@ def test_has_posted_in_counts_live_replies_only(prompt, learner):
     assert has_posted_in(user=learner, thread=prompt) is False
 
 
+def test_has_posted_in_ignores_comments(prompt, learner):
+    """Only one's own response unlocks a post-first prompt, not a comment."""
+    response = actions.post_reply(author=learner, thread=prompt, body="Mine.")
+    actions.post_reply(author=learner, thread=prompt, body="And a note.", parent=response)
+    actions.delete_reply(actor=learner, reply=response)
+    assert has_posted_in(user=learner, thread=prompt) is False
+
+
 def test_reactions_of_and_reactors(prompt, conversation, learner, member):
     third, first = conversation["third"], conversation["first"]
     actions.react(user=learner, reply=third, kind="thanks")
