@@ -33,25 +33,26 @@ from agora.discussions.permissions import (
     can_start_thread,
     may_take_stance,
 )
-from agora.spaces.models import Membership, Space
+from agora.spaces.models import Space
 from tests.factories import UserFactory, add_member, make_space
+from tests.rules import (
+    ACTIVE,
+    ADMIN,
+    ARCHIVED,
+    COMMUNITY,
+    COURSE,
+    FACILITATOR,
+    GUEST,
+    MEMBER,
+    OPEN,
+    ORG_GUEST,
+    ORG_MEMBER,
+    PRIVATE,
+    STAFF,
+    space_rights,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADMIN, STAFF, ORG_MEMBER, ORG_GUEST = (
-    User.OrgRole.ADMIN,
-    User.OrgRole.STAFF,
-    User.OrgRole.MEMBER,
-    User.OrgRole.GUEST,
-)
-FACILITATOR, MEMBER, GUEST = (
-    Membership.Role.FACILITATOR,
-    Membership.Role.MEMBER,
-    Membership.Role.GUEST,
-)
-OPEN, PRIVATE = Space.Visibility.OPEN, Space.Visibility.PRIVATE
-COURSE, COMMUNITY = Space.Kind.COURSE, Space.Kind.COMMUNITY
-ACTIVE, ARCHIVED = Space.Status.ACTIVE, Space.Status.ARCHIVED
 
 ORG_ROLES = (ADMIN, STAFF, ORG_MEMBER, ORG_GUEST)
 SPACE_ROLES = (None, FACILITATOR, MEMBER, GUEST)
@@ -74,17 +75,11 @@ def expected_rights(
     org_role: str, space_role: str | None, visibility: str, kind: str, status: str
 ) -> dict[str, bool]:
     """The discussion rules, restated: what a person may do with a space's threads."""
-    belongs = space_role is not None
-    archived = status == ARCHIVED
-    manage = (
-        org_role == ADMIN or (org_role == STAFF and kind == COURSE) or space_role == FACILITATOR
-    )
-    # An outside guest sees only their own spaces; others see open and private ones.
-    see = belongs if org_role == ORG_GUEST else True
-    read = see and (manage or belongs or visibility == OPEN)
-    # Writing needs membership; moderating needs management; neither in an archive.
-    post = belongs and not archived
-    moderate = manage and not archived
+    space = space_rights(org_role, space_role, visibility, kind, status)
+    # Reading follows the space's content; writing needs membership; moderating
+    # needs management; neither in an archive.
+    read, post, manage = space["view"], space["post"], space["manage"]
+    moderate = manage and status != ARCHIVED
     rights = {
         "read": read,
         **{

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from agora.accounts.models import User
-from agora.spaces.models import Membership, Space
+from agora.spaces.models import Space
 from agora.spaces.permissions import (
     access_space,
     access_space_by_id,
@@ -36,24 +36,26 @@ from agora.spaces.permissions import (
     spaces_with_content_visible_to,
 )
 from tests.factories import UserFactory, add_member, make_space
+from tests.rules import (
+    ACTIVE,
+    ADMIN,
+    ADVOCATE,
+    ARCHIVED,
+    COMMUNITY,
+    COURSE,
+    FACILITATOR,
+    GUEST,
+    MEMBER,
+    OPEN,
+    ORG_GUEST,
+    ORG_MEMBER,
+    PRIVATE,
+    SECRET,
+    STAFF,
+)
+from tests.rules import space_rights as expected_rights
 
 pytestmark = pytest.mark.django_db
-
-ADMIN, STAFF, ADVOCATE, ORG_MEMBER, ORG_GUEST = (
-    User.OrgRole.ADMIN,
-    User.OrgRole.STAFF,
-    User.OrgRole.ADVOCATE,
-    User.OrgRole.MEMBER,
-    User.OrgRole.GUEST,
-)
-FACILITATOR, MEMBER, GUEST = (
-    Membership.Role.FACILITATOR,
-    Membership.Role.MEMBER,
-    Membership.Role.GUEST,
-)
-OPEN, PRIVATE, SECRET = Space.Visibility.OPEN, Space.Visibility.PRIVATE, Space.Visibility.SECRET
-COURSE, COMMUNITY = Space.Kind.COURSE, Space.Kind.COMMUNITY
-ACTIVE, ARCHIVED = Space.Status.ACTIVE, Space.Status.ARCHIVED
 
 ORG_ROLES = (ADMIN, STAFF, ADVOCATE, ORG_MEMBER, ORG_GUEST)
 SPACE_ROLES = (None, FACILITATOR, MEMBER, GUEST)
@@ -72,30 +74,6 @@ PREDICATES = {
     "manage": can_manage,
     "leave": can_leave,
 }
-
-
-def expected_rights(
-    org_role: str, space_role: str | None, visibility: str, kind: str, status: str
-) -> dict[str, bool]:
-    """The rules, restated: what a person may do in a space."""
-    belongs = space_role is not None
-    archived = status == ARCHIVED
-    manage = (
-        org_role == ADMIN or (org_role == STAFF and kind == COURSE) or space_role == FACILITATOR
-    )
-    # An outside guest sees only the spaces they were invited into.
-    see = belongs if org_role == ORG_GUEST else manage or belongs or visibility != SECRET
-    return {
-        "see": see,
-        "view": see and (manage or belongs or visibility == OPEN),
-        "join": org_role != ORG_GUEST and not belongs and not archived and visibility == OPEN,
-        "request": (
-            org_role != ORG_GUEST and not belongs and not archived and visibility == PRIVATE
-        ),
-        "post": belongs and not archived,
-        "manage": manage,
-        "leave": belongs,
-    }
 
 
 def _case_id(org_role, space_role, visibility, kind, status) -> str:
