@@ -368,7 +368,7 @@ def endorse_reply(*, actor: User, reply: Reply, endorse: bool = True) -> Reply:
     """A facilitator endorses (or withdraws endorsement of) a reply."""
     thread = reply.thread
     _lock(reply)
-    if not can_moderate(actor, thread.space) or reply.is_deleted:
+    if not can_moderate(actor, thread.space) or reply.is_deleted or thread.is_deleted:
         raise PermissionDenied(CANNOT_MODERATE)
     if endorse == (reply.endorsed_at is not None):
         return reply

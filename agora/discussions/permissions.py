@@ -75,6 +75,7 @@ def can_moderate(user: User, space: Space) -> bool:
 def can_react(user: User, reply: Reply) -> bool:
     return (
         not reply.is_deleted
+        and not reply.thread.is_deleted
         and reply.author_id != user.pk
         and can_post_in(user, reply.thread.space)
     )

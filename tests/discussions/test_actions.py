@@ -922,3 +922,18 @@ def test_counters_match_the_rows_after_any_sequence_of_actions(
     assert 20 < refused < 180
     assert Reply.objects.filter(is_deleted=True).exists()
     assert Reaction.objects.exists()
+
+
+def test_replies_of_a_deleted_thread_take_no_reactions_or_endorsements(
+    discussion, member, learner, facilitator
+):
+    reply = actions.post_reply(author=learner, thread=discussion, body="Still here.")
+    actions.delete_thread(actor=member, thread=discussion)
+    reply.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        actions.react(user=member, reply=reply, kind="helpful")
+    with pytest.raises(PermissionDenied):
+        actions.endorse_reply(actor=facilitator, reply=reply)
+    reply.refresh_from_db()
+    assert (reply.helpful_count, reply.endorsed_at) == (0, None)
+    assert reply.reactions.exists() is False
