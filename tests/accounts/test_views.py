@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from agora.accounts.actions import create_access_token, set_skills, update_profile
+from agora.accounts.forms import ProfileForm
 from agora.accounts.models import AccessToken, ContactVisibility, OrgSettings, Profile, User
 from agora.core.models import Event
 from agora.spaces.actions import join_space
@@ -368,23 +369,10 @@ def profile_data(user: User, **overrides) -> dict[str, str]:
         "skills-1-level": "practitioner",
         "skills-1-years": "",
     }
-    for field in (
-        "title",
-        "department",
-        "location",
-        "bio",
-        "interests",
-        "phone",
-        "chat_handle",
-        "linkedin_url",
-        "x_url",
-        "github_url",
-        "website_url",
-        "email_visibility",
-        "phone_visibility",
-        "chat_visibility",
-        "links_visibility",
-    ):
+    # The form's own field list, so a new profile field needs no edit here.
+    for field in ProfileForm.Meta.fields:
+        if field == "open_to_questions":
+            continue
         data[f"profile-{field}"] = getattr(profile, field)
     if profile.open_to_questions:
         data["profile-open_to_questions"] = "on"
