@@ -1,0 +1,44 @@
+"""Discussion pages: a space's threads, a new thread, a thread with its replies.
+
+Every POST goes through an action, which checks permission: PermissionDenied
+shows the 403 page (or, for a reply, the page with the typed text kept), and
+ValidationError shows the form again with its errors, status 400. htmx
+requests get fragments (a posted reply, a reaction toggle); everything works
+without JavaScript through plain forms and redirects.
+"""
+
+from agora.discussions.views.page import thread_detail
+from agora.discussions.views.replies import (
+    comment_create,
+    reply_create,
+    reply_delete,
+    reply_edit,
+    reply_endorse,
+    reply_react,
+    reply_reactors,
+)
+from agora.discussions.views.threads import (
+    answer_accept,
+    thread_create,
+    thread_delete,
+    thread_edit,
+    thread_list,
+    thread_moderate,
+)
+
+__all__ = [
+    "answer_accept",
+    "comment_create",
+    "reply_create",
+    "reply_delete",
+    "reply_edit",
+    "reply_endorse",
+    "reply_react",
+    "reply_reactors",
+    "thread_create",
+    "thread_delete",
+    "thread_detail",
+    "thread_edit",
+    "thread_list",
+    "thread_moderate",
+]

@@ -1,0 +1,193 @@
+"""The thread page and what every discussion view shares: the page context, reply lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from agora.discussions.forms import (
+    ReplyFilterForm,
+    ReplyForm,
+)
+from agora.discussions.models import Reaction, Reply, Thread
+from agora.discussions.permissions import (
+    access_thread,
+    can_accept_answer,
+    can_delete,
+    can_edit,
+    can_moderate,
+    can_react,
+    can_reply,
+    can_see_replies,
+    may_take_stance,
+)
+from agora.discussions.queries import (
+    Response,
+    has_posted_in,
+    reactions_of,
+    thread_replies,
+)
+
+REACTION_LABELS = {
+    Reaction.Kind.HELPFUL: (gettext_lazy("Helpful"), gettext_lazy("Mark helpful")),
+    Reaction.Kind.INSIGHTFUL: (gettext_lazy("Insightful"), gettext_lazy("Mark insightful")),
+    Reaction.Kind.THANKS: (gettext_lazy("Thanks"), gettext_lazy("Say thanks")),
+}
+REACTION_COUNTS = {
+    Reaction.Kind.HELPFUL: "helpful_count",
+    Reaction.Kind.INSIGHTFUL: "insightful_count",
+    Reaction.Kind.THANKS: "thanks_count",
+}
+COUNTERS = ["reply_count", "agree_count", "disagree_count", "alternative_count"]
+CANNOT_READ = gettext_lazy("Join this space to read its discussions.")
+THREAD_TEMPLATE = "discussions/thread_detail.html"
+
+
+@dataclass(frozen=True)
+class ReactionButton:
+    kind: str
+    label: str
+    action_label: str
+    count: int
+    pressed: bool
+
+
+# --- The thread page -------------------------------------------------------------------
+
+
+def stance_summary(thread: Thread) -> str:
+    """Return "7 agree · 3 disagree · 4 alternative views", leaving out zeros."""
+    parts = []
+    if thread.agree_count:
+        parts.append(_("%(n)d agree") % {"n": thread.agree_count})
+    if thread.disagree_count:
+        parts.append(_("%(n)d disagree") % {"n": thread.disagree_count})
+    if thread.alternative_count:
+        parts.append(
+            ngettext("%(n)d alternative view", "%(n)d alternative views", thread.alternative_count)
+            % {"n": thread.alternative_count}
+        )
+    return " · ".join(parts) or _("No stances taken yet")
+
+
+def _replies_visible(user: Any, thread: Thread) -> bool:
+    # Ask without a query first: only a waiting post-first prompt needs one.
+    return can_see_replies(user, thread, has_posted=False) or can_see_replies(
+        user, thread, has_posted=has_posted_in(user=user, thread=thread)
+    )
+
+
+def _has_posted(user: Any, responses: list[Response]) -> bool:
+    """What `has_posted_in` answers (a live response of one's own), from rows already fetched."""
+    return any(item.reply.author_id == user.pk and not item.reply.is_deleted for item in responses)
+
+
+def _prepare(reply: Reply, *, user: Any, thread: Thread, reacted: set[tuple[int, str]]) -> Reply:
+    """Attach what the reply template asks: permissions and reaction buttons."""
+    reply.thread = thread
+    reply.may_edit = can_edit(user, reply)
+    reply.may_delete = can_delete(user, reply)
+    reply.may_react = can_react(user, reply)
+    reply.reaction_buttons = [
+        ReactionButton(
+            kind=kind,
+            label=str(label),
+            action_label=str(action_label),
+            count=getattr(reply, REACTION_COUNTS[kind]),
+            pressed=(reply.pk, kind) in reacted,
+        )
+        for kind, (label, action_label) in REACTION_LABELS.items()
+    ]
+    return reply
+
+
+def _thread_context(
+    request: HttpRequest,
+    thread: Thread,
+    *,
+    reply_form: ReplyForm | None = None,
+    comment_form: ReplyForm | None = None,
+    comment_parent_id: int | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    filters = ReplyFilterForm(request.GET or None, auto_id="filter_%s")
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    stance, order = chosen.get("stance", ""), chosen.get("order") or "oldest"
+    if can_see_replies(user, thread, has_posted=False):
+        visible = True
+        responses = thread_replies(thread=thread, stance=stance, order=order)
+    else:
+        # A post-first prompt: whether the viewer has posted is read from the
+        # rows fetched anyway, which saves the page a query.
+        responses = thread_replies(thread=thread, order=order)
+        visible = can_see_replies(user, thread, has_posted=_has_posted(user, responses))
+        if not visible:
+            responses = []
+        elif stance:
+            responses = [item for item in responses if item.reply.stance == stance]
+    reacted = reactions_of(viewer=user, thread=thread) if responses else set()
+    for item in responses:
+        _prepare(item.reply, user=user, thread=thread, reacted=reacted)
+        for comment in item.comments:
+            _prepare(comment, user=user, thread=thread, reacted=reacted)
+    may_reply = can_reply(user, thread)
+    return {
+        "space": thread.space,
+        "thread": thread,
+        "responses": responses,
+        "can_see": visible,
+        "filters": filters,
+        "stance_summary": stance_summary(thread),
+        "may_moderate": can_moderate(user, thread.space),
+        "may_accept": can_accept_answer(user, thread),
+        "may_edit_thread": can_edit(user, thread),
+        "may_delete_thread": can_delete(user, thread),
+        "may_reply": may_reply,
+        "reply_form": reply_form
+        or (ReplyForm(with_stance=may_take_stance(thread, None)) if may_reply else None),
+        "comment_form": comment_form,
+        "comment_parent_id": comment_parent_id,
+        "stance_choices": Reply.Stance.choices,
+    }
+
+
+@login_required
+def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
+    thread = access_thread(request.user, slug, thread_id)
+    context = _thread_context(request, thread)
+    if request.htmx and request.GET:
+        return render(request, THREAD_TEMPLATE + "#responses", context)
+    return render(request, THREAD_TEMPLATE, context)
+
+
+def _reply_of(thread: Thread, reply_id: int) -> Reply:
+    """Return the reply `reply_id` of `thread`, or 404 (ids of other threads too)."""
+    reply = get_object_or_404(
+        Reply.objects.select_related("author__profile", "endorsed_by", "parent"),
+        thread=thread,
+        pk=reply_id,
+    )
+    reply.thread = thread
+    return reply
+
+
+def _visible_reply(request: HttpRequest, thread: Thread, reply_id: int) -> Reply:
+    reply = _reply_of(thread, reply_id)
+    if reply.author_id != request.user.pk and not _replies_visible(request.user, thread):
+        raise Http404("No such reply.")
+    return reply
+
+
+def _refused(request: HttpRequest, thread: Thread, error: ValidationError) -> HttpResponse:
+    """Show the thread page again with the error, status 400."""
+    for message in error.messages:
+        messages.error(request, message)
+    return render(request, THREAD_TEMPLATE, _thread_context(request, thread), status=400)
