@@ -10,6 +10,13 @@ on the reply they mark, so a thread page reads counts without joins.
 Markdown is rendered and sanitized when written (`body_html`); pages never
 render Markdown. Deleting leaves a tombstone (`is_deleted`) so that the
 replies under a deleted response survive.
+
+Around the posts: `Revision` keeps each earlier version of an edited thread
+or reply; `Attachment` holds a checked file on a thread or a reply; `Follow`
+says who wants to hear of new posts in a thread or a whole space;
+`ThreadVisit` remembers when a person last read a thread (unread markers,
+"new since your last visit"); `Flag` is a report of a post to the space's
+moderators, who hide (`is_hidden`), restore or dismiss it.
 """
 
 from __future__ import annotations
@@ -44,13 +51,19 @@ class Thread(models.Model):
     body = models.TextField(_("body"), max_length=MAX_BODY, blank=True, help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
-    is_locked = models.BooleanField(_("locked"), default=False)
+    is_locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("Only facilitators may reply.")
+    )
+    is_closed = models.BooleanField(
+        _("closed"), default=False, help_text=_("Nobody may reply; the thread stays readable.")
+    )
     post_first = models.BooleanField(
         _("post before you see others"),
         default=False,
         help_text=_("Learners see classmates' replies only after posting their own."),
     )
     is_deleted = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False, help_text=_("Hidden by a moderator."))
     accepted_reply = models.ForeignKey(
         "Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,6 +116,7 @@ class Reply(models.Model):
         _("stance"), max_length=16, choices=Stance, default=Stance.NONE, blank=True
     )
     is_deleted = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False, help_text=_("Hidden by a moderator."))
     endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -154,3 +168,176 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user_id} on {self.reply_id}"
+
+
+def _one_post(prefix: str) -> models.CheckConstraint:
+    """Exactly one of `thread` and `reply` is set."""
+    return models.CheckConstraint(
+        condition=(models.Q(thread__isnull=False, reply__isnull=True))
+        | (models.Q(thread__isnull=True, reply__isnull=False)),
+        name=f"{prefix}_one_post",
+    )
+
+
+class Revision(models.Model):
+    """An earlier version of a thread or a reply, saved when it is edited."""
+
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=MAX_TITLE, blank=True)
+    body = models.TextField(max_length=MAX_BODY, blank=True)
+    body_html = models.TextField(blank=True)
+    stance = models.CharField(max_length=16, blank=True)
+    # When this version was written (the post's creation or its previous edit).
+    written_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [_one_post("revision")]
+        indexes = [
+            models.Index(fields=["thread", "-created_at"], name="revision_thread"),
+            models.Index(fields=["reply", "-created_at"], name="revision_reply"),
+        ]
+
+    def __str__(self) -> str:
+        post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"
+        return f"Revision {self.pk} of {post}"
+
+
+class Attachment(models.Model):
+    """A file on a thread or a reply, checked by content and stored under a random name."""
+
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [_one_post("attachment")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Follow(models.Model):
+    """`user` hears of new posts in `thread`, or in every thread of `space`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(thread__isnull=False, space__isnull=True))
+                | (models.Q(thread__isnull=True, space__isnull=False)),
+                name="follow_thread_or_space",
+            ),
+            models.UniqueConstraint(fields=["user", "thread"], name="follow_thread_once"),
+            models.UniqueConstraint(fields=["user", "space"], name="follow_space_once"),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "user"], name="follow_thread_users"),
+            models.Index(fields=["space", "user"], name="follow_space_users"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"thread {self.thread_id}" if self.thread_id else f"space {self.space_id}"
+        return f"{self.user_id} follows {target}"
+
+
+class ThreadVisit(models.Model):
+    """When `user` last read `thread`: what is newer is marked new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="visits")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="thread_visit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} at {self.seen_at}"
+
+
+class Flag(models.Model):
+    """A report of a thread or a reply to its space's moderators."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        RUDE = "rude", _("Rude or abusive")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        WRONG = "wrong", _("Wrong or harmful advice")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        HIDDEN = "hidden", _("Post hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+        RESTORED = "restored", _("Post restored")
+
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    # The space, kept on the flag so a review queue filters one column.
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            _one_post("flag"),
+            models.UniqueConstraint(
+                fields=["reporter", "thread"],
+                condition=models.Q(status="open"),
+                name="flag_thread_open_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "reply"],
+                condition=models.Q(status="open"),
+                name="flag_reply_open_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["space", "status", "created_at"], name="flag_queue")]
+
+    def __str__(self) -> str:
+        return f"Flag {self.pk} ({self.reason}, {self.status})"
