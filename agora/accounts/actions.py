@@ -46,7 +46,7 @@ PROFILE_FIELDS = {
     "links_visibility",
     "open_to_questions",
 }
-USER_FIELDS = {"name", "time_zone", "language"}
+USER_FIELDS = {"name", "handle", "time_zone", "language"}
 
 
 @transaction.atomic
@@ -71,6 +71,8 @@ def update_profile(*, editor: User, person: User, **changes: Any) -> Profile:
         setattr(person if name in USER_FIELDS else profile, name, value)
     if isinstance(changes.get("name"), str):
         person.name = changes["name"].strip()
+    if isinstance(changes.get("handle"), str):
+        person.handle = changes["handle"].strip().removeprefix("@").lower()
     errors: dict[str, Any] = {}
     for instance, fields in ((person, USER_FIELDS), (profile, PROFILE_FIELDS)):
         try:
@@ -86,6 +88,8 @@ def update_profile(*, editor: User, person: User, **changes: Any) -> Profile:
         errors.setdefault("bio", error.messages)
     if "name" in changes and not person.name:
         errors["name"] = [_("Enter your name.")]
+    if "handle" in changes and not person.handle:
+        errors["handle"] = [_("Choose a handle.")]
     if errors:
         raise ValidationError(errors)
     profile.bio_html = render_markdown(profile.bio)

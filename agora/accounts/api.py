@@ -29,6 +29,7 @@ def summary(person: User) -> dict:
     return {
         "id": person.pk,
         "name": person.name,
+        "handle": person.handle,
         "title": profile.title,
         "department": profile.department,
         "location": profile.location,

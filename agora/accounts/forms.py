@@ -30,7 +30,10 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["name", "time_zone", "language"]
+        fields = ["name", "handle", "time_zone", "language"]
+
+    def clean_handle(self) -> str:
+        return self.cleaned_data["handle"].strip().removeprefix("@").lower()
 
 
 class ProfileForm(forms.ModelForm):

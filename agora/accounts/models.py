@@ -56,6 +56,35 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+HANDLE_MAX = 30
+HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
+validate_user_handle = RegexValidator(
+    rf"^{HANDLE_PATTERN}$",
+    _("Use lowercase letters, digits, - and _ only, starting and ending with a letter or a digit."),
+    code="bad_handle",
+)
+
+
+def handle_base(name: str) -> str:
+    """Return the handle a name suggests: ``"Ada Lovelace"`` → ``"ada-lovelace"``."""
+    base = slugify(name)[: HANDLE_MAX - 4].strip("-_")
+    return base or "person"
+
+
+def unique_handle(name: str, *, exclude_pk: int | None = None) -> str:
+    """Return a free handle for `name`, with a numeric suffix when the plain one is taken."""
+    base = handle_base(name)
+    taken = set(
+        User.objects.filter(handle__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("handle", flat=True)
+    )
+    handle, n = base, 2
+    while handle in taken:
+        handle, n = f"{base}{n}", n + 1
+    return handle
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class OrgRole(models.TextChoices):
         ADMIN = "admin", _("Admin")
@@ -66,6 +95,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True)
     name = models.CharField(_("name"), max_length=150)
+    # How others @mention this person; made from the name when the account is created.
+    handle = models.CharField(
+        _("handle"),
+        max_length=HANDLE_MAX,
+        unique=True,
+        validators=[validate_user_handle],
+        help_text=_("Others mention you as @handle in discussions."),
+        error_messages={"unique": _("Someone already has this handle; choose another.")},
+    )
     org_role = models.CharField(
         _("role in the organization"), max_length=16, choices=OrgRole, default=OrgRole.MEMBER
     )
@@ -108,6 +146,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs) -> None:
         """Save, and give a new account its profile (every user has exactly one)."""
         creating = self._state.adding
+        if not self.handle:
+            self.handle = unique_handle(self.name or self.email.split("@")[0])
         super().save(*args, **kwargs)
         if creating:
             Profile.objects.get_or_create(user=self)

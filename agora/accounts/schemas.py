@@ -43,6 +43,7 @@ class PeopleFilter(In):
 class PersonFields(Schema):
     id: int
     name: str
+    handle: str
     title: str
     department: str
     location: str
@@ -112,6 +113,7 @@ class ProfilePatch(In):
     """Only the fields sent are changed; send "" to clear a text field."""
 
     name: str = Omittable(min_length=1, max_length=150, pattern=r"\S")
+    handle: str = Omittable(max_length=31, description="How others @mention you.")
     time_zone: str = Omittable(max_length=64, description="An IANA name, e.g. Europe/Paris.")
     language: str = Omittable(
         pattern=LANGUAGE_PATTERN, description="A language code, or empty for the browser's."

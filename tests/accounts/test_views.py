@@ -356,6 +356,7 @@ def profile_data(user: User, **overrides) -> dict[str, str]:
     profile = user.profile
     data = {
         "account-name": user.name,
+        "account-handle": user.handle,
         "account-time_zone": user.time_zone,
         "account-language": user.language,
         "skills-TOTAL_FORMS": "2",

@@ -19,6 +19,7 @@ def summary_json(user: User) -> dict:
     return {
         "id": user.pk,
         "name": user.name,
+        "handle": user.handle,
         "title": profile.title,
         "department": profile.department,
         "location": profile.location,
