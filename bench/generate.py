@@ -295,6 +295,8 @@ class _Builder:
                 User(
                     email=email,
                     name=name,
+                    # bulk_create skips User.save, which makes handles; unique by index.
+                    handle=f"{slugify(name)[:20].strip('-')}-{i}",
                     org_role=role,
                     # One in a hundred has left the organization (never the fixed two).
                     is_active=i < 2 or self.rng.random() >= 0.01,
