@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "agora.accounts",
     "agora.spaces",
     "agora.discussions",
+    "agora.courses",
     "agora.api",
 ]
 
@@ -262,6 +263,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads above this size are refused before they reach storage.
 AGORA_MAX_PHOTO_BYTES = env.int("AGORA_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# One attachment of a thread or a reply (below the request limit, so the form
+# can answer with a clear message and keep the text).
+AGORA_MAX_ATTACHMENT_BYTES = env.int("AGORA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 # No request body may carry more than this in files; read and refused early.
 AGORA_MAX_UPLOAD_BYTES = env.int("AGORA_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [

@@ -8,9 +8,12 @@ the events; nothing fans out here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,12 +21,24 @@ from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.core.events import record
-from agora.core.markdown import render_markdown
-from agora.discussions.models import MAX_BODY, MAX_TITLE, Reaction, Reply, Thread
+from agora.core.uploads import CheckedFile, checked_file
+from agora.discussions.mentions import cook
+from agora.discussions.models import (
+    MAX_BODY,
+    MAX_TITLE,
+    Attachment,
+    Flag,
+    Reaction,
+    Reply,
+    Revision,
+    Thread,
+    ThreadVisit,
+)
 from agora.discussions.permissions import (
     can_accept_answer,
     can_delete,
     can_edit,
+    can_flag,
     can_moderate,
     can_react,
     can_reply,
@@ -47,6 +62,11 @@ NO_STANCE_HERE = _("A stance can be taken on a lesson prompt or on another reply
 WRONG_PARENT = _("Comment on a response of this thread.")
 EMPTY_BODY = _("Write something first.")
 RESPOND_FIRST = _("Post your own response first; then you can comment on others'.")
+CANNOT_FLAG = _("You cannot report this post.")
+ALREADY_FLAGGED = _("You have already reported this post; the moderators will look at it.")
+NO_OPEN_FLAGS = _("This post has no open reports.")
+TOO_MANY_FILES = _("Attach at most %(n)d files.")
+MAX_ATTACHMENTS = 5
 STANCE_COUNTERS = {
     Reply.Stance.AGREE: "agree_count",
     Reply.Stance.DISAGREE: "disagree_count",
@@ -68,6 +88,11 @@ def _snapshot(thread: Thread) -> dict[str, Any]:
         "thread_title": thread.title,
         "kind": thread.kind,
     }
+
+
+def _by_moderator(actor: User, post: Thread | Reply) -> dict[str, bool]:
+    """Mark a deletion by someone other than the author: the moderation log lists it."""
+    return {"by_moderator": True} if actor.pk != post.author_id else {}
 
 
 def _clean_text(title: str | None, body: str, *, needs_body: bool) -> tuple[str, str]:
@@ -120,8 +145,9 @@ def start_thread(
     body: str = "",
     kind: str = Thread.Kind.DISCUSSION,
     post_first: bool = False,
+    files: Sequence[UploadedFile] = (),
 ) -> Thread:
-    """Start a thread in `space`; record ``thread.started``."""
+    """Start a thread in `space` (with `files` attached); record ``thread.started``."""
     if kind not in Thread.Kind.values:
         raise ValidationError({"kind": [_("Choose a kind of thread.")]})
     if not can_start_thread(author, space, kind):
@@ -129,17 +155,27 @@ def start_thread(
     title, body = _clean_text(title, body, needs_body=False)
     if not title:
         raise ValidationError({"title": [_("Give the thread a title.")]})
+    checked = _checked_files(files)
+    cooked = cook(body, author=author)
     thread = Thread(
         space=space,
         author=author,
         kind=kind,
         title=title,
         body=body,
-        body_html=render_markdown(body),
+        body_html=cooked.html,
         post_first=post_first and kind == Thread.Kind.PROMPT,
     )
     thread.save()
-    record(actor=author, verb="thread.started", obj=thread, space=space, **_snapshot(thread))
+    _attach(checked, uploader=author, thread=thread)
+    record(
+        actor=author,
+        verb="thread.started",
+        obj=thread,
+        space=space,
+        **cooked.event_data,
+        **_snapshot(thread),
+    )
     return thread
 
 
@@ -151,18 +187,32 @@ def edit_thread(*, editor: User, thread: Thread, title: str, body: str) -> Threa
     title, body = _clean_text(title, body, needs_body=False)
     if not title:
         raise ValidationError({"title": [_("Give the thread a title.")]})
-    thread.title, thread.body, thread.body_html = title, body, render_markdown(body)
+    _save_revision(thread, editor=editor)
+    cooked = cook(body, author=editor, previous=thread.body)
+    thread.title, thread.body, thread.body_html = title, body, cooked.html
     thread.edited_at = timezone.now()
     thread.save(update_fields=["title", "body", "body_html", "edited_at"])
-    record(actor=editor, verb="thread.edited", obj=thread, space=thread.space, **_snapshot(thread))
+    record(
+        actor=editor,
+        verb="thread.edited",
+        obj=thread,
+        space=thread.space,
+        **cooked.event_data,
+        **_snapshot(thread),
+    )
     return thread
 
 
 @transaction.atomic
 def moderate_thread(
-    *, actor: User, thread: Thread, is_pinned: bool | None = None, is_locked: bool | None = None
+    *,
+    actor: User,
+    thread: Thread,
+    is_pinned: bool | None = None,
+    is_locked: bool | None = None,
+    is_closed: bool | None = None,
 ) -> Thread:
-    """Pin or unpin, lock or unlock a thread; facilitators only."""
+    """Pin or unpin, lock or unlock, close or reopen a thread; facilitators only."""
     if not can_moderate(actor, thread.space):
         raise PermissionDenied(CANNOT_MODERATE)
     changes = {}
@@ -170,6 +220,8 @@ def moderate_thread(
         changes["is_pinned"] = is_pinned
     if is_locked is not None and is_locked != thread.is_locked:
         changes["is_locked"] = is_locked
+    if is_closed is not None and is_closed != thread.is_closed:
+        changes["is_closed"] = is_closed
     for name, value in changes.items():
         setattr(thread, name, value)
     if changes:
@@ -195,7 +247,14 @@ def delete_thread(*, actor: User, thread: Thread) -> Thread:
     if not Thread.objects.filter(pk=thread.pk, is_deleted=False).update(**tombstone):
         raise PermissionDenied(CANNOT_DELETE)
     thread.is_deleted, thread.body, thread.body_html = True, "", ""
-    record(actor=actor, verb="thread.deleted", obj=thread, space=thread.space, **_snapshot(thread))
+    record(
+        actor=actor,
+        verb="thread.deleted",
+        obj=thread,
+        space=thread.space,
+        **_by_moderator(actor, thread),
+        **_snapshot(thread),
+    )
     return thread
 
 
@@ -207,6 +266,7 @@ def post_reply(
     body: str,
     stance: str = Reply.Stance.NONE,
     parent: Reply | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> Reply:
     """Add a response (or, with `parent`, a comment on one); record ``reply.posted``.
 
@@ -227,14 +287,17 @@ def post_reply(
     if stance and not may_take_stance(thread, parent):
         raise ValidationError({"stance": [NO_STANCE_HERE]})
     _title, body = _clean_text(None, body, needs_body=True)
+    checked = _checked_files(files)
+    cooked = cook(body, author=author)
     reply = Reply.objects.create(
         thread=thread,
         parent=parent,
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=cooked.html,
         stance=stance,
     )
+    _attach(checked, uploader=author, reply=reply)
     counters: dict[str, Any] = {
         "reply_count": F("reply_count") + 1,
         "last_activity_at": reply.created_at,
@@ -245,6 +308,7 @@ def post_reply(
     record(
         actor=author,
         verb="reply.posted",
+        **cooked.event_data,
         obj=reply,
         space=thread.space,
         reply_id=reply.pk,
@@ -278,12 +342,15 @@ def edit_reply(*, editor: User, reply: Reply, body: str, stance: str | None = No
         if new_stance:
             counters[STANCE_COUNTERS[new_stance]] = F(STANCE_COUNTERS[new_stance]) + 1
         Thread.objects.filter(pk=thread.pk).update(**counters)
-    reply.body, reply.body_html, reply.stance = body, render_markdown(body), new_stance
+    _save_revision(reply, editor=editor)
+    cooked = cook(body, author=editor, previous=reply.body)
+    reply.body, reply.body_html, reply.stance = body, cooked.html, new_stance
     reply.edited_at = timezone.now()
     reply.save(update_fields=["body", "body_html", "stance", "edited_at"])
     record(
         actor=editor,
         verb="reply.edited",
+        **cooked.event_data,
         obj=reply,
         space=thread.space,
         reply_id=reply.pk,
@@ -316,6 +383,7 @@ def delete_reply(*, actor: User, reply: Reply) -> Reply:
         obj=reply,
         space=thread.space,
         reply_id=reply.pk,
+        **_by_moderator(actor, reply),
         **_snapshot(thread),
     )
     return reply
@@ -408,3 +476,238 @@ def accept_answer(*, actor: User, thread: Thread, reply: Reply | None) -> Thread
             **_snapshot(thread),
         )
     return thread
+
+
+# --- Revisions, attachments, visits ------------------------------------------------
+
+
+def _save_revision(post: Thread | Reply, *, editor: User) -> Revision:
+    """Keep the version of `post` that an edit is about to replace."""
+    return Revision.objects.create(
+        thread=post if isinstance(post, Thread) else None,
+        reply=post if isinstance(post, Reply) else None,
+        editor=editor,
+        title=post.title if isinstance(post, Thread) else "",
+        body=post.body,
+        body_html=post.body_html,
+        stance=getattr(post, "stance", ""),
+        written_at=post.edited_at or post.created_at,
+    )
+
+
+def _checked_files(files: Sequence[UploadedFile]) -> list[CheckedFile]:
+    """Check every file before anything is saved; raise ValidationError on `files`."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"files": [TOO_MANY_FILES % {"n": MAX_ATTACHMENTS}]})
+    checked = []
+    for upload in files:
+        try:
+            checked.append(
+                checked_file(
+                    upload, max_bytes=settings.AGORA_MAX_ATTACHMENT_BYTES, prefix="attachments"
+                )
+            )
+        except ValidationError as error:
+            name = (upload.name or "").rsplit("/", 1)[-1][:80]
+            raise ValidationError(
+                {"files": [f"{name}: {message}" for message in error.messages]}
+            ) from error
+    return checked
+
+
+def _attach(
+    checked: list[CheckedFile],
+    *,
+    uploader: User,
+    thread: Thread | None = None,
+    reply: Reply | None = None,
+) -> list[Attachment]:
+    attachments = []
+    for item in checked:
+        attachment = Attachment(
+            thread=thread,
+            reply=reply,
+            uploader=uploader,
+            name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+        )
+        attachment.file.save(item.content.name, item.content, save=False)
+        attachment.save()
+        attachments.append(attachment)
+    return attachments
+
+
+@transaction.atomic
+def attach_files(
+    *, uploader: User, post: Thread | Reply, files: Sequence[UploadedFile]
+) -> list[Attachment]:
+    """Attach `files` to one's own post (at most MAX_ATTACHMENTS in all)."""
+    if not can_edit(uploader, post):
+        raise PermissionDenied(CANNOT_EDIT)
+    thread = post if isinstance(post, Thread) else post.thread
+    existing = post.attachments.count()
+    if existing + len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"files": [TOO_MANY_FILES % {"n": MAX_ATTACHMENTS}]})
+    checked = _checked_files(files)
+    if isinstance(post, Thread):
+        attachments = _attach(checked, uploader=uploader, thread=post)
+    else:
+        attachments = _attach(checked, uploader=uploader, reply=post)
+    record(
+        actor=uploader,
+        verb="attachment.added",
+        obj=post,
+        space=thread.space,
+        attachment_ids=[attachment.pk for attachment in attachments],
+        **_snapshot(thread),
+    )
+    return attachments
+
+
+def record_visit(*, user: User, thread: Thread) -> None:
+    """Remember that `user` read `thread` now, in one query (an upsert).
+
+    No event: reading is not something that happened to the space.
+    """
+    if not user.is_authenticated:
+        return
+    ThreadVisit.objects.bulk_create(
+        [ThreadVisit(user=user, thread=thread, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["seen_at"],
+    )
+
+
+# --- Flags and moderation ----------------------------------------------------------
+
+
+def _post_data(post: Thread | Reply) -> dict[str, Any]:
+    """What a moderation event says about the post, beside the thread's names."""
+    thread = post if isinstance(post, Thread) else post.thread
+    return {
+        "post_type": "thread" if isinstance(post, Thread) else "reply",
+        "post_id": post.pk,
+        "post_author_id": post.author_id,
+        **_snapshot(thread),
+    }
+
+
+def _flags_of(post: Thread | Reply):
+    return Flag.objects.filter(
+        **({"thread": post} if isinstance(post, Thread) else {"reply": post}),
+        status=Flag.Status.OPEN,
+    )
+
+
+@transaction.atomic
+def flag_post(*, reporter: User, post: Thread | Reply, reason: str, note: str = "") -> Flag:
+    """Report `post` to the space's moderators; record ``flag.raised``.
+
+    Raise PermissionDenied unless the reporter may read (and is not the
+    author of) the post, and ValidationError for an unknown reason, a long
+    note, or a second open report of the same post.
+    """
+    if reason not in Flag.Reason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    note = " ".join((note or "").replace("\x00", "").split())
+    if len(note) > 500:
+        raise ValidationError({"note": [_("Keep the note under 500 characters.")]})
+    if not can_flag(reporter, post):
+        raise PermissionDenied(CANNOT_FLAG)
+    thread = post if isinstance(post, Thread) else post.thread
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                thread=post if isinstance(post, Thread) else None,
+                reply=post if isinstance(post, Reply) else None,
+                space=thread.space,
+                reporter=reporter,
+                reason=reason,
+                note=note,
+            )
+    except IntegrityError as error:
+        raise ValidationError(ALREADY_FLAGGED, code="already_flagged") from error
+    record(
+        actor=reporter,
+        verb="flag.raised",
+        obj=flag,
+        space=thread.space,
+        reason=reason,
+        **_post_data(post),
+    )
+    return flag
+
+
+def _review(actor: User, post: Thread | Reply, status: str) -> int:
+    """Close the open flags of `post` with `status`; return how many."""
+    return _flags_of(post).update(status=status, reviewed_by=actor, reviewed_at=timezone.now())
+
+
+def _check_moderator(actor: User, post: Thread | Reply) -> Thread:
+    thread = post if isinstance(post, Thread) else post.thread
+    if not can_moderate(actor, thread.space):
+        raise PermissionDenied(CANNOT_MODERATE)
+    return thread
+
+
+@transaction.atomic
+def hide_post(*, actor: User, post: Thread | Reply) -> Thread | Reply:
+    """Hide `post` from everyone but its author and the moderators; record ``post.hidden``.
+
+    Its open flags close as "post hidden"; replies under it stay.
+    """
+    thread = _check_moderator(actor, post)
+    model = type(post)
+    changed = model.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True)
+    post.is_hidden = True
+    flags = _review(actor, post, Flag.Status.HIDDEN)
+    if changed or flags:
+        record(
+            actor=actor,
+            verb="post.hidden",
+            obj=post,
+            space=thread.space,
+            flags=flags,
+            **_post_data(post),
+        )
+    return post
+
+
+@transaction.atomic
+def restore_post(*, actor: User, post: Thread | Reply) -> Thread | Reply:
+    """Show a hidden post again; record ``post.restored``. Open flags close as restored."""
+    thread = _check_moderator(actor, post)
+    model = type(post)
+    changed = model.objects.filter(pk=post.pk, is_hidden=True).update(is_hidden=False)
+    post.is_hidden = False
+    flags = _review(actor, post, Flag.Status.RESTORED)
+    if changed or flags:
+        record(
+            actor=actor,
+            verb="post.restored",
+            obj=post,
+            space=thread.space,
+            flags=flags,
+            **_post_data(post),
+        )
+    return post
+
+
+@transaction.atomic
+def dismiss_flags(*, actor: User, post: Thread | Reply) -> int:
+    """Close the open flags of `post`, leaving it as it is; record ``flag.dismissed``."""
+    thread = _check_moderator(actor, post)
+    flags = _review(actor, post, Flag.Status.DISMISSED)
+    if not flags:
+        raise ValidationError(NO_OPEN_FLAGS, code="no_open_flags")
+    record(
+        actor=actor,
+        verb="flag.dismissed",
+        obj=post,
+        space=thread.space,
+        flags=flags,
+        **_post_data(post),
+    )
+    return flags

@@ -5,10 +5,36 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agora.discussions.models import MAX_BODY, MAX_TITLE, Reply, Thread
+from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
 
 STANCE_CHOICES = Reply.Stance.choices
+FILES_HELP = _("Up to 5 files: PDF, images, text, CSV, Markdown, Office or OpenDocument.")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [
+            item
+            for item in (super(MultipleFileField, self).clean(d, initial) for d in items)
+            if item
+        ]
+
+
+def files_field() -> MultipleFileField:
+    return MultipleFileField(label=_("Attach files"), help_text=FILES_HELP)
 
 
 class ThreadForm(forms.Form):
@@ -26,6 +52,7 @@ class ThreadForm(forms.Form):
         required=False,
         help_text=_("Lesson prompts only: learners see classmates' replies after posting theirs."),
     )
+    files = files_field()
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -52,11 +79,32 @@ class ReplyForm(forms.Form):
         label=_("Your reply"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5})
     )
     stance = forms.ChoiceField(label=_("Your stance"), choices=STANCE_CHOICES, required=False)
+    files = files_field()
 
-    def __init__(self, *args, with_stance: bool, **kwargs) -> None:
+    def __init__(self, *args, with_stance: bool, with_files: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not with_stance:
             del self.fields["stance"]
+        if not with_files:
+            del self.fields["files"]
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"),
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(label=_("Text"), required=False, max_length=MAX_BODY)
 
 
 class ThreadFilterForm(forms.Form):

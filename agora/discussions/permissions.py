@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from agora.discussions.models import Reply, Thread
+from agora.discussions.models import Reply, Thread, ThreadVisit
+from agora.spaces.models import Membership
 from agora.spaces.permissions import (
-    access_space,
     can_manage,
     can_post_in,
     can_view_content,
+    spaces_visible_to,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ def allowed_thread_kinds(user: User, space: Space) -> list[tuple[str, str]]:
 
 
 def can_reply(user: User, thread: Thread) -> bool:
-    if thread.is_deleted or not can_post_in(user, thread.space):
+    """Members reply; nobody in a closed thread; only facilitators in a locked one."""
+    if thread.is_deleted or thread.is_closed or not can_post_in(user, thread.space):
         return False
     return not thread.is_locked or _moderates(user, thread.space)
 
@@ -68,13 +71,44 @@ def can_delete(user: User, post: Thread | Reply) -> bool:
 
 
 def can_moderate(user: User, space: Space) -> bool:
-    """Pin, lock, endorse: the space's managers, while it is not archived."""
+    """Pin, lock, close, endorse, hide: the space's managers, while it is not archived."""
     return _moderates(user, space)
+
+
+def space_of(post: Thread | Reply) -> Space:
+    return post.space if isinstance(post, Thread) else post.thread.space
+
+
+def can_flag(user: User, post: Thread | Reply) -> bool:
+    """Whoever may read a post may report it, except its author and deleted posts."""
+    return (
+        user.is_authenticated
+        and not post.is_deleted
+        and not post.is_hidden
+        and post.author_id != user.pk
+        and can_view_content(user, space_of(post))
+    )
+
+
+def can_review_flags(user: User, space: Space) -> bool:
+    """The review queue and the moderation log: the space's managers (org admins everywhere)."""
+    return can_manage(user, space)
+
+
+def sees_hidden(user: User, post: Thread | Reply) -> bool:
+    """Whether `user` reads a hidden post's content: its author and the space's managers."""
+    return post.author_id == user.pk or can_manage(user, space_of(post))
+
+
+def conceals(user: User, post: Thread | Reply) -> bool:
+    """Whether `post` shows to `user` as "hidden by a moderator" instead of its content."""
+    return post.is_hidden and not sees_hidden(user, post)
 
 
 def can_react(user: User, reply: Reply) -> bool:
     return (
         not reply.is_deleted
+        and not reply.is_hidden
         and not reply.thread.is_deleted
         and reply.author_id != user.pk
         and can_post_in(user, reply.thread.space)
@@ -104,19 +138,37 @@ def can_see_replies(user: User, thread: Thread, *, has_posted: bool) -> bool:
     return has_posted or can_manage(user, thread.space) or thread.author_id == user.pk
 
 
-def access_thread(user: User, slug: str, thread_id: int) -> Thread:
-    """Return the thread `thread_id` of space `slug` if `user` may read it, else 404."""
-    space = access_space(user, slug)
-    if not can_view_content(user, space):
-        raise Http404("No such thread.")
-    thread = (
-        Thread.objects.select_related("author__profile", "space")
-        .filter(space=space, pk=thread_id)
-        .first()
+def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = False) -> Thread:
+    """Return the thread `thread_id` of space `slug` if `user` may read it, else 404.
+
+    One query fetches the thread, its space, the viewer's role there (kept in
+    the role cache) and, with `with_visit`, when the viewer last read it
+    (`thread.viewer_last_seen`, None when never).
+    """
+    threads = Thread.objects.select_related("author__profile", "space").filter(
+        space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
     )
+    if user.is_authenticated:
+        threads = threads.annotate(
+            viewer_role=Subquery(
+                Membership.objects.filter(space=OuterRef("space_id"), user=user).values("role")[:1]
+            )
+        )
+        if with_visit:
+            threads = threads.annotate(
+                viewer_last_seen=Subquery(
+                    ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values(
+                        "seen_at"
+                    )[:1]
+                )
+            )
+    thread = threads.first()
     if thread is None:
         raise Http404("No such thread.")
-    thread.space = space  # keep the role cache warm on one object
+    # Prime `role_in`'s per-request cache with the role read above.
+    user.__dict__.setdefault("_space_roles", {})[thread.space_id] = thread.viewer_role
+    if not can_view_content(user, thread.space):
+        raise Http404("No such thread.")
     return thread
 
 

@@ -5,9 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from agora.discussions.models import Reaction, Reply, Thread
+from agora.core.models import Event
+from agora.discussions.models import (
+    Attachment,
+    Flag,
+    Reaction,
+    Reply,
+    Revision,
+    Thread,
+    ThreadVisit,
+)
 
 if TYPE_CHECKING:
     from agora.accounts.models import User
@@ -20,12 +43,33 @@ REPLY_ORDERS = {
 }
 
 
-def space_threads(*, space: Space, kind: str = "") -> QuerySet[Thread]:
-    """Threads of `space` (tombstones included), pinned first, then by activity."""
+def space_threads(*, space: Space, kind: str = "", viewer: User | None = None) -> QuerySet[Thread]:
+    """Threads of `space` (tombstones included), pinned first, then by activity.
+
+    With `viewer`, each thread says whether it is unread (`is_unread`): never
+    opened, or active since the viewer's last visit.
+    """
     threads = Thread.objects.filter(space=space).select_related("author__profile")
     if kind in Thread.Kind.values:
         threads = threads.filter(kind=kind)
+    if viewer is not None:
+        threads = with_unread(threads, viewer=viewer)
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
+
+
+def with_unread(threads: QuerySet[Thread], *, viewer: User) -> QuerySet[Thread]:
+    """Annotate `viewer_last_seen` and `is_unread` (no visit, or activity after it)."""
+    if not viewer.is_authenticated:
+        return threads.annotate(is_unread=Value(False, output_field=BooleanField()))
+    seen = ThreadVisit.objects.filter(thread=OuterRef("pk"), user=viewer).values("seen_at")[:1]
+    return threads.annotate(viewer_last_seen=Subquery(seen)).annotate(
+        is_unread=Case(
+            When(viewer_last_seen__isnull=True, then=Value(True)),
+            When(last_activity_at__gt=F("viewer_last_seen"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def unanswered_questions(*, space: Space) -> QuerySet[Thread]:
@@ -130,3 +174,143 @@ def thread_responses(
 def reply_shown_to(*, viewer: User, reply_id: int) -> Reply:
     """One reply with the fields of `thread_responses` (no comments), fresh from the database."""
     return _replies_shown_to(viewer).get(pk=reply_id)
+
+
+# --- Attachments, revisions ----------------------------------------------------------
+
+
+@dataclass
+class ThreadFiles:
+    """The attachments of a thread and of its replies, fetched in one query."""
+
+    thread: list[Attachment] = field(default_factory=list)
+    by_reply: dict[int, list[Attachment]] = field(default_factory=dict)
+
+
+def thread_attachments(*, thread: Thread) -> ThreadFiles:
+    """Every attachment of `thread` and its replies, in one query."""
+    files = ThreadFiles()
+    rows = Attachment.objects.filter(Q(thread=thread) | Q(reply__thread=thread)).order_by(
+        "created_at", "pk"
+    )
+    for attachment in rows:
+        if attachment.thread_id:
+            files.thread.append(attachment)
+        else:
+            files.by_reply.setdefault(attachment.reply_id, []).append(attachment)
+    return files
+
+
+def post_attachments(*, post: Thread | Reply) -> QuerySet[Attachment]:
+    return post.attachments.order_by("created_at", "pk")
+
+
+def revisions_of(*, post: Thread | Reply) -> QuerySet[Revision]:
+    """Earlier versions of `post`, newest first, with their editors."""
+    return post.revisions.select_related("editor").order_by("-created_at", "-pk")
+
+
+# --- Moderation ----------------------------------------------------------------------
+
+
+@dataclass
+class FlaggedPost:
+    """A post with open flags, for the review queue."""
+
+    thread: Thread
+    reply: Reply | None
+    flags: list[Flag]
+
+    @property
+    def post(self) -> Thread | Reply:
+        return self.reply or self.thread
+
+    @property
+    def post_type(self) -> str:
+        return "reply" if self.reply else "thread"
+
+    @property
+    def reasons(self) -> list[str]:
+        return sorted({str(flag.get_reason_display()) for flag in self.flags})
+
+
+def flagged_posts(*, spaces: QuerySet[Space] | None = None, space: Space | None = None):
+    """Posts with open flags (one row each), oldest report first: (thread id, reply id)."""
+    flags = Flag.objects.filter(status=Flag.Status.OPEN)
+    if space is not None:
+        flags = flags.filter(space=space)
+    if spaces is not None:
+        flags = flags.filter(space__in=spaces)
+    return (
+        flags.values("thread_id", "reply_id")
+        .annotate(first_at=Min("created_at"), flag_count=Count("pk"))
+        .order_by("first_at", "thread_id", "reply_id")
+    )
+
+
+def flagged_page_rows(rows: list[dict]) -> list[FlaggedPost]:
+    """The posts and open flags of a page of `flagged_posts`, in three queries."""
+    thread_ids = {row["thread_id"] for row in rows if row["thread_id"]}
+    reply_ids = {row["reply_id"] for row in rows if row["reply_id"]}
+    threads = {
+        thread.pk: thread
+        for thread in Thread.objects.filter(pk__in=thread_ids).select_related("author", "space")
+    }
+    replies = {
+        reply.pk: reply
+        for reply in Reply.objects.filter(pk__in=reply_ids).select_related(
+            "author", "thread__space"
+        )
+    }
+    flags: dict[tuple[str, int], list[Flag]] = {}
+    for flag in (
+        Flag.objects.filter(
+            Q(thread_id__in=thread_ids) | Q(reply_id__in=reply_ids), status=Flag.Status.OPEN
+        )
+        .select_related("reporter")
+        .order_by("created_at", "pk")
+    ):
+        key = ("reply", flag.reply_id) if flag.reply_id else ("thread", flag.thread_id)
+        flags.setdefault(key, []).append(flag)
+    result = []
+    for row in rows:
+        if row["reply_id"]:
+            reply = replies[row["reply_id"]]
+            result.append(FlaggedPost(reply.thread, reply, flags.get(("reply", reply.pk), [])))
+        else:
+            thread = threads[row["thread_id"]]
+            result.append(FlaggedPost(thread, None, flags.get(("thread", thread.pk), [])))
+    return result
+
+
+MODERATION_VERBS = (
+    "post.hidden",
+    "post.restored",
+    "flag.raised",
+    "flag.dismissed",
+    "thread.moderated",
+)
+
+
+def moderation_log(*, space: Space) -> QuerySet[Event]:
+    """Moderation events of `space`, newest first: hides, restores, flags,
+    pins, locks, closes, and deletions by someone other than the author."""
+    deleted_by_moderator = Q(verb__in=("thread.deleted", "reply.deleted"), data__by_moderator=True)
+    return (
+        Event.objects.filter(space=space)
+        .filter(Q(verb__in=MODERATION_VERBS) | deleted_by_moderator)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Blog --------------------------------------------------------------------------
+
+
+def blog_posts(*, space: Space) -> QuerySet[Thread]:
+    """Live, visible blog posts of `space`, newest first."""
+    return (
+        Thread.objects.filter(space=space, kind=Thread.Kind.BLOG, is_deleted=False, is_hidden=False)
+        .select_related("author", "space")
+        .order_by("-created_at", "-pk")
+    )

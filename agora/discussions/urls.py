@@ -20,4 +20,22 @@ urlpatterns = [
     path(REPLY + "react/", views.reply_react, name="reply_react"),
     path(REPLY + "reactions/", views.reply_reactors, name="reply_reactors"),
     path(REPLY + "endorse/", views.reply_endorse, name="reply_endorse"),
+    path(THREAD + "history/", views.post_history, name="thread_history"),
+    path(REPLY + "history/", views.post_history, name="reply_history"),
+    path(THREAD + "flag/", views.post_flag, name="thread_flag"),
+    path(REPLY + "flag/", views.post_flag, name="reply_flag"),
+    path(
+        THREAD + "files/<int:attachment_id>/", views.attachment_download, name="attachment_download"
+    ),
+    path("discussions/preview/", views.markdown_preview, name="markdown_preview"),
+    path("spaces/<slug:slug>/moderation/", views.review_queue, name="review_queue"),
+    path("spaces/<slug:slug>/moderation/log/", views.moderation_log_page, name="moderation_log"),
+    path(
+        "spaces/<slug:slug>/moderation/<str:post_type>/<int:post_id>/",
+        views.moderate_post,
+        name="post_moderate",
+    ),
+    path("moderation/", views.org_review_queue, name="org_review_queue"),
+    path("spaces/<slug:slug>/blog/", views.blog_index, name="blog_index"),
+    path("spaces/<slug:slug>/blog/feed.atom", views.blog_feed, name="blog_feed"),
 ]

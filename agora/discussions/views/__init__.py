@@ -7,7 +7,16 @@ requests get fragments (a posted reply, a reaction toggle); everything works
 without JavaScript through plain forms and redirects.
 """
 
+from agora.discussions.views.blog import blog_feed, blog_index
+from agora.discussions.views.editing import markdown_preview
+from agora.discussions.views.moderation import (
+    moderate_post,
+    moderation_log_page,
+    org_review_queue,
+    review_queue,
+)
 from agora.discussions.views.page import thread_detail
+from agora.discussions.views.posts import attachment_download, post_flag, post_history
 from agora.discussions.views.replies import (
     comment_create,
     reply_create,
@@ -28,13 +37,23 @@ from agora.discussions.views.threads import (
 
 __all__ = [
     "answer_accept",
+    "attachment_download",
+    "blog_feed",
+    "blog_index",
     "comment_create",
+    "markdown_preview",
+    "moderate_post",
+    "moderation_log_page",
+    "org_review_queue",
+    "post_flag",
+    "post_history",
     "reply_create",
     "reply_delete",
     "reply_edit",
     "reply_endorse",
     "reply_react",
     "reply_reactors",
+    "review_queue",
     "thread_create",
     "thread_delete",
     "thread_detail",

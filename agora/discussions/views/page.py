@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from agora.discussions import actions
 from agora.discussions.forms import (
     ReplyFilterForm,
     ReplyForm,
@@ -23,16 +24,20 @@ from agora.discussions.permissions import (
     can_accept_answer,
     can_delete,
     can_edit,
+    can_flag,
     can_moderate,
     can_react,
     can_reply,
     can_see_replies,
+    conceals,
     may_take_stance,
+    sees_hidden,
 )
 from agora.discussions.queries import (
     Response,
     has_posted_in,
     reactions_of,
+    thread_attachments,
     thread_replies,
 )
 
@@ -90,12 +95,24 @@ def _has_posted(user: Any, responses: list[Response]) -> bool:
     return any(item.reply.author_id == user.pk and not item.reply.is_deleted for item in responses)
 
 
-def _prepare(reply: Reply, *, user: Any, thread: Thread, reacted: set[tuple[int, str]]) -> Reply:
-    """Attach what the reply template asks: permissions and reaction buttons."""
+def _prepare(
+    reply: Reply,
+    *,
+    user: Any,
+    thread: Thread,
+    reacted: set[tuple[int, str]],
+    files: dict[int, list] | None = None,
+    last_seen: Any = None,
+) -> Reply:
+    """Attach what the reply template asks: permissions, reaction buttons, files, markers."""
     reply.thread = thread
     reply.may_edit = can_edit(user, reply)
     reply.may_delete = can_delete(user, reply)
     reply.may_react = can_react(user, reply)
+    reply.may_flag = can_flag(user, reply)
+    reply.is_concealed = conceals(user, reply)
+    reply.attachment_list = (files or {}).get(reply.pk, [])
+    reply.is_new = bool(last_seen and reply.created_at > last_seen and reply.author_id != user.pk)
     reply.reaction_buttons = [
         ReactionButton(
             kind=kind,
@@ -134,11 +151,24 @@ def _thread_context(
         elif stance:
             responses = [item for item in responses if item.reply.stance == stance]
     reacted = reactions_of(viewer=user, thread=thread) if responses else set()
+    files = thread_attachments(thread=thread)
+    thread.attachment_list = files.thread
+    last_seen = getattr(thread, "viewer_last_seen", None)
+    new_replies: list[Reply] = []
     for item in responses:
-        _prepare(item.reply, user=user, thread=thread, reacted=reacted)
-        for comment in item.comments:
-            _prepare(comment, user=user, thread=thread, reacted=reacted)
+        for reply in (item.reply, *item.comments):
+            _prepare(
+                reply,
+                user=user,
+                thread=thread,
+                reacted=reacted,
+                files=files.by_reply,
+                last_seen=last_seen,
+            )
+            if reply.is_new:
+                new_replies.append(reply)
     may_reply = can_reply(user, thread)
+    first_new = min(new_replies, key=lambda r: (r.created_at, r.pk)) if new_replies else None
     return {
         "space": thread.space,
         "thread": thread,
@@ -147,6 +177,11 @@ def _thread_context(
         "filters": filters,
         "stance_summary": stance_summary(thread),
         "may_moderate": can_moderate(user, thread.space),
+        "may_flag_thread": can_flag(user, thread),
+        "thread_concealed": conceals(user, thread),
+        "thread_hidden_shown": thread.is_hidden and sees_hidden(user, thread),
+        "new_count": len(new_replies),
+        "first_new": first_new,
         "may_accept": can_accept_answer(user, thread),
         "may_edit_thread": can_edit(user, thread),
         "may_delete_thread": can_delete(user, thread),
@@ -161,8 +196,10 @@ def _thread_context(
 
 @login_required
 def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    thread = access_thread(request.user, slug, thread_id)
+    thread = access_thread(request.user, slug, thread_id, with_visit=True)
     context = _thread_context(request, thread)
+    # After the page has read the previous visit: what is new is measured from it.
+    actions.record_visit(user=request.user, thread=thread)
     if request.htmx and request.GET:
         return render(request, THREAD_TEMPLATE + "#responses", context)
     return render(request, THREAD_TEMPLATE, context)

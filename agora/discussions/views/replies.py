@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from agora.discussions.queries import (
     reactions_of,
     reactors,
 )
+from agora.discussions.views.editing import edit_post, preview_context, wants_preview
 from agora.discussions.views.page import (
     COUNTERS,
     REACTION_COUNTS,
@@ -64,7 +66,12 @@ def _post(
 @require_POST
 def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, slug, thread_id)
-    form = ReplyForm(request.POST, with_stance=may_take_stance(thread, None))
+    form = ReplyForm(request.POST, request.FILES, with_stance=may_take_stance(thread, None))
+    if wants_preview(request):
+        # Without JavaScript the Preview button posts the whole form: show it, post nothing.
+        context = _thread_context(request, thread, reply_form=form)
+        context.update(preview_context(request.POST.get("body", "")))
+        return render(request, THREAD_TEMPLATE, context)
     result = _post(request, thread, form, None)
     if isinstance(result, Reply):
         if request.htmx:
@@ -75,6 +82,12 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
             )
             return render(request, THREAD_TEMPLATE + "#reply-posted", context)
         messages.success(request, _("Your reply is posted."))
+        # A page that embeds the thread (a lesson) sends its own address back.
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(next_url)
         return redirect(result)
     context = _thread_context(request, thread, reply_form=form)
     template = THREAD_TEMPLATE + ("#reply-form" if request.htmx else "")
@@ -89,6 +102,7 @@ def comment_create(request: HttpRequest, slug: str, thread_id: int, reply_id: in
     form = ReplyForm(
         request.POST if request.method == "POST" else None,
         with_stance=True,
+        with_files=False,
         auto_id=f"id_c{parent.pk}_%s",
     )
     form.fields["body"].label = _("Your comment")
@@ -129,26 +143,21 @@ def reply_edit(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -
     form = ReplyForm(
         request.POST if request.method == "POST" else None,
         with_stance=with_stance,
+        with_files=False,
         initial={"body": reply.body, "stance": reply.stance},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_reply(
-                editor=request.user,
-                reply=reply,
-                body=form.cleaned_data["body"],
-                stance=form.cleaned_data.get("stance") if with_stance else None,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Your reply is saved."))
-            return redirect(reply)
-    return render(
+    return edit_post(
         request,
-        "discussions/edit_form.html",
-        {"form": form, "space": thread.space, "thread": thread, "reply": reply},
-        status=400 if form.errors else 200,
+        thread=thread,
+        reply=reply,
+        form=form,
+        save=lambda data: actions.edit_reply(
+            editor=request.user,
+            reply=reply,
+            body=data["body"],
+            stance=data.get("stance") if with_stance else None,
+        ),
+        saved=_("Your reply is saved."),
     )
 
 

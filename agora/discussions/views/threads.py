@@ -28,8 +28,9 @@ from agora.discussions.queries import (
     space_threads,
     unanswered_questions,
 )
+from agora.discussions.views.editing import edit_post, preview_context, wants_preview
 from agora.discussions.views.page import CANNOT_READ, _refused, _reply_of
-from agora.spaces.permissions import access_space, can_view_content
+from agora.spaces.permissions import access_space, can_manage, can_view_content
 
 # --- Thread list and new thread --------------------------------------------------------
 
@@ -44,10 +45,11 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
     if filters.get("unanswered"):
         threads = unanswered_questions(space=space)
     else:
-        threads = space_threads(space=space, kind=filters.get("kind", ""))
+        threads = space_threads(space=space, kind=filters.get("kind", ""), viewer=request.user)
     context = {
         "space": space,
         "form": form,
+        "may_moderate": can_manage(request.user, space),
         "page": paginate(request, threads, per_page=25),
         "can_start": bool(allowed_thread_kinds(request.user, space)),
     }
@@ -63,9 +65,13 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(actions.CANNOT_START)
     form = ThreadForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         kinds=kinds,
         initial={"kind": request.GET.get("kind", Thread.Kind.DISCUSSION)},
     )
+    if wants_preview(request):
+        context = {"form": form, "space": space, **preview_context(request.POST.get("body", ""))}
+        return render(request, "discussions/thread_form.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             thread = actions.start_thread(author=request.user, space=space, **form.cleaned_data)
@@ -105,7 +111,7 @@ def answer_accept(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
 def thread_moderate(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, slug, thread_id)
     changes: dict[str, bool] = {}
-    for field, name in (("is_pinned", "pin"), ("is_locked", "lock")):
+    for field, name in (("is_pinned", "pin"), ("is_locked", "lock"), ("is_closed", "close")):
         value = request.POST.get(name)
         if value is None:
             continue
@@ -125,19 +131,13 @@ def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial={"title": thread.title, "body": thread.body},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_thread(editor=request.user, thread=thread, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The thread is saved."))
-            return redirect(thread)
-    return render(
+    return edit_post(
         request,
-        "discussions/edit_form.html",
-        {"form": form, "space": thread.space, "thread": thread, "reply": None},
-        status=400 if form.errors else 200,
+        thread=thread,
+        reply=None,
+        form=form,
+        save=lambda data: actions.edit_thread(editor=request.user, thread=thread, **data),
+        saved=_("The thread is saved."),
     )
 
 
