@@ -99,7 +99,8 @@ def _server_env(database: str, postgres_url: str) -> dict[str, str]:
         if key not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL") and not key.startswith("AGORA_")
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="agora.settings",
+        # Agora's settings with the bench's URLconf: its floor views (bench/views.py).
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         AGORA_PRODUCTION="0",
@@ -144,6 +145,8 @@ def _measure(
         warmup_s=scale.warmup_s,
         duration_s=scale.duration_s,
         max_requests=scale.max_requests,
+        method=target.get("method", "GET"),
+        body=target.get("body", "").encode(),
     )
     measurement = Measurement(
         name=target["name"],

@@ -9,7 +9,10 @@ marked delivered to the listeners of its verb, as the dispatcher would.
 
 Space 0 (``commons``) is the busy space the bench measures: an open
 community with a fifth of the organization in it. Person 1 is the member the
-bench signs in as; person 0 is an org admin.
+bench signs in as; person 0 is an org admin. In the busy space, one
+discussion has `THREAD_REPLIES` replies (responses and comments, with
+stances, reactions, endorsements and edits, some of them the viewer's) and
+another starts empty: the bench posts its replies there.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from agora.accounts.models import OrgSettings, Profile, Skill, SkillClaim, User
 from agora.core.events import listeners_for
 from agora.core.markdown import render_markdown
 from agora.core.models import Event
+from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Membership, Space
 from bench.scale import Scale
 
@@ -41,6 +45,7 @@ VIEWER_EMAIL = "viewer@bench.agora.test"
 ADMIN_EMAIL = "admin@bench.agora.test"
 BUSY_SPACE_SLUG = "commons"
 BATCH = 1000
+THREAD_REPLIES = 200
 
 DEPARTMENTS = [
     "Engineering",
@@ -149,6 +154,9 @@ class Generated:
     viewer_id: int
     admin_id: int
     busy_space_slug: str
+    # The busy space's long thread, and the empty one the bench posts into.
+    thread_id: int = 0
+    posting_thread_id: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -248,17 +256,23 @@ class _Builder:
         self._create_events(people, space_rows, membership_ids, events)
         OrgSettings.load()
         clock.lap("events")
+        thread, posting, replies, reactions = self._discussion(people, spaces[0], space_rows[0])
+        clock.lap("discussion")
         counts = {
             "people": len(people),
             "skills": len(skills),
             "spaces": len(spaces),
             "memberships": len(membership_ids),
             "events": len(events),
+            "replies": replies,
+            "reactions": reactions,
         }
         return Generated(
             viewer_id=people[1].pk,
             admin_id=people[0].pk,
             busy_space_slug=spaces[0].slug,
+            thread_id=thread.pk,
+            posting_thread_id=posting.pk,
             counts=counts,
         )
 
@@ -677,3 +691,106 @@ class _Builder:
                 Event.objects.bulk_create(batch, batch_size=BATCH)
                 batch = []
         Event.objects.bulk_create(batch, batch_size=BATCH)
+
+    def _discussion(
+        self, people: list[User], plan: _SpacePlan, space: Space
+    ) -> tuple[Thread, Thread, int, int]:
+        """The busy space's long thread and the empty one posted into; return
+        both, with the numbers of replies and reactions written.
+
+        Counters are kept as the actions keep them: the thread counts its
+        replies and stances, a reply its reactions (one row per reaction).
+        """
+        members = sorted(
+            p
+            for p, (role, _at) in plan.members.items()
+            if people[p].is_active and role != Membership.Role.GUEST
+        )
+        facilitators = [p for p in members if plan.members[p][0] == Membership.Role.FACILITATOR]
+        texts = self._markdown_pool(60, paragraphs=3)
+        started = self.now - timedelta(days=20)
+        body, body_html = self.rng.choice(texts)
+        thread = Thread.objects.create(
+            space=space,
+            author=people[plan.creator],
+            kind=Thread.Kind.DISCUSSION,
+            title="What should our next community meetup be about?",
+            body=body,
+            body_html=body_html,
+            created_at=started,
+            last_activity_at=started,
+        )
+        posting = Thread.objects.create(
+            space=space,
+            author=people[plan.creator],
+            kind=Thread.Kind.DISCUSSION,
+            title="Introduce yourself",
+            body="Say hello: who you are and what you work on.",
+            body_html=render_markdown("Say hello: who you are and what you work on."),
+            created_at=started,
+            last_activity_at=started,
+        )
+        times = sorted(
+            self._between(started, self.now - timedelta(hours=1)) for _ in range(THREAD_REPLIES)
+        )
+        # One reply in five is a comment on an earlier response; the viewer wrote a few.
+        is_comment = [n > 0 and self.rng.random() < 0.2 for n in range(THREAD_REPLIES)]
+
+        def reply(n: int, parent: Reply | None) -> Reply:
+            body, body_html = self.rng.choice(texts)
+            author = 1 if n % 25 == 3 else self.rng.choice(members)
+            endorsed = parent is None and facilitators and self.rng.random() < 0.05
+            return Reply(
+                thread=thread,
+                parent=parent,
+                author=people[author],
+                body=body,
+                body_html=body_html,
+                # In a discussion only a comment may take a stance.
+                stance=self.rng.choice(["agree", "disagree", "alternative"])
+                if parent is not None and self.rng.random() < 0.5
+                else "",
+                endorsed_by=people[self.rng.choice(facilitators)] if endorsed else None,
+                endorsed_at=times[n] + timedelta(hours=2) if endorsed else None,
+                created_at=times[n],
+                edited_at=times[n] + timedelta(minutes=30) if self.rng.random() < 0.1 else None,
+            )
+
+        responses = Reply.objects.bulk_create(
+            [reply(n, None) for n in range(THREAD_REPLIES) if not is_comment[n]]
+        )
+        comments = []
+        for n in range(THREAD_REPLIES):
+            if is_comment[n]:
+                earlier = [r for r in responses if r.created_at <= times[n]]
+                comments.append(reply(n, self.rng.choice(earlier)))
+        comments = Reply.objects.bulk_create(comments)
+        replies = responses + comments
+        reactions = []
+        counters = {"helpful": "helpful_count", "insightful": "insightful_count"}
+        counters["thanks"] = "thanks_count"
+        for row in replies:
+            reactors = [p for p in members if people[p].pk != row.author_id]
+            chosen = self.rng.sample(reactors, min(len(reactors), self.rng.choice([0, 0, 1, 2, 5])))
+            if row.author_id != people[1].pk and 1 not in chosen and self.rng.random() < 0.15:
+                chosen.append(1)  # the viewer's own reactions show pressed
+            for person in chosen:
+                kind = self.rng.choice(list(counters))
+                setattr(row, counters[kind], getattr(row, counters[kind]) + 1)
+                reactions.append(
+                    Reaction(reply=row, user=people[person], kind=kind, created_at=row.created_at)
+                )
+        Reply.objects.bulk_update(replies, list(counters.values()))
+        Reaction.objects.bulk_create(reactions, batch_size=BATCH)
+        stances = {"agree": 0, "disagree": 0, "alternative": 0}
+        for row in replies:
+            if row.stance:
+                stances[row.stance] += 1
+        Thread.objects.filter(pk=thread.pk).update(
+            reply_count=len(replies),
+            agree_count=stances["agree"],
+            disagree_count=stances["disagree"],
+            alternative_count=stances["alternative"],
+            last_activity_at=times[-1],
+        )
+        return thread, posting, len(replies), len(reactions)

@@ -98,8 +98,11 @@ class Connection:
         self.reader = self.writer = None
 
 
-def build_request(url: str, headers: dict[str, str] | None = None) -> tuple[str, int, bytes]:
-    """Return host, port and the bytes of a GET for `url` with `headers`."""
+def build_request(
+    url: str, headers: dict[str, str] | None = None, *, method: str = "GET", body: bytes = b""
+) -> tuple[str, int, bytes]:
+    """Return host, port and the bytes of a request (a GET unless `method`) for
+    `url` with `headers` and `body`."""
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"The load driver only talks plain HTTP to loopback, not {url!r}.")
@@ -108,13 +111,15 @@ def build_request(url: str, headers: dict[str, str] | None = None) -> tuple[str,
     if parts.query:
         path += "?" + parts.query
     lines = [
-        f"GET {path} HTTP/1.1",
+        f"{method} {path} HTTP/1.1",
         f"Host: {parts.hostname}:{port}",
         "User-Agent: agora-bench",
         "Accept: */*",
         *(f"{name}: {value}" for name, value in (headers or {}).items()),
     ]
-    return parts.hostname, port, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if body or method != "GET":
+        lines.append(f"Content-Length: {len(body)}")
+    return parts.hostname, port, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 async def _drive(
@@ -125,8 +130,10 @@ async def _drive(
     duration_s: float,
     max_requests: int,
     min_requests: int = 0,
+    method: str = "GET",
+    body: bytes = b"",
 ) -> LoadResult:
-    host, port, request = build_request(url, headers)
+    host, port, request = build_request(url, headers, method=method, body=body)
     result = LoadResult()
     started = time.perf_counter()
     deadline = started + duration_s
@@ -168,9 +175,12 @@ def run_load(
     warmup_s: float = 1.0,
     duration_s: float = 5.0,
     max_requests: int = 20_000,
+    method: str = "GET",
+    body: bytes = b"",
 ) -> LoadResult:
     """Warm `url` up, then load it for `duration_s` or `max_requests`,
-    whichever ends first; return the measured part.
+    whichever ends first; return the measured part. Every request is the
+    same: a GET, or `method` with `body` (a form post).
 
     The warm-up lasts `warmup_s` and at least 2 requests per connection,
     so that every server worker has loaded its code and templates. Errors
@@ -185,6 +195,8 @@ def run_load(
             duration_s=warmup_s,
             max_requests=max_requests,
             min_requests=2 * concurrency,
+            method=method,
+            body=body,
         )
         measured = await _drive(
             url,
@@ -192,6 +204,8 @@ def run_load(
             concurrency=concurrency,
             duration_s=duration_s,
             max_requests=max_requests,
+            method=method,
+            body=body,
         )
         measured.errors += warm.errors
         measured.error_samples = (warm.error_samples + measured.error_samples)[:5]

@@ -21,12 +21,14 @@ from pathlib import Path
 
 @dataclass
 class Target:
-    """A URL to load, with the headers that sign the request in."""
+    """A URL to load, with the headers that sign the request in (and a form to post)."""
 
     name: str
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     queries: int = -1
+    method: str = "GET"
+    body: str = ""
 
 
 def main(argv: list[str]) -> None:
@@ -72,10 +74,23 @@ def main(argv: list[str]) -> None:
 
 
 def make_targets(generated) -> list[Target]:
-    """Sign in the bench member and return the four URLs the bench loads."""
+    """Sign in the bench member and return the URLs the bench loads.
+
+    The thread page comes with its two floors, measured in the same run: the
+    bare view (the middleware stack and the signed-in member, nothing else)
+    and the raw-SQL floor (the same rows in one hand-written query, joined
+    into HTML without a template), both from `bench.views`. Posting a reply
+    is the htmx form post (a CSRF cookie and header, as the page's script
+    sends), into a thread of its own so that the measured thread keeps its
+    size.
+    """
+    from urllib.parse import urlencode
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from agora.accounts.actions import create_access_token
     from agora.accounts.models import User
@@ -90,6 +105,19 @@ def make_targets(generated) -> list[Target]:
     session[HASH_SESSION_KEY] = viewer.get_session_auth_hash()
     session.create()
     cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    form = {
+        "Cookie": f"{cookie['Cookie']}; {settings.CSRF_COOKIE_NAME}={csrf_secret}",
+        "X-CSRFToken": csrf_secret,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    space = generated.busy_space_slug
+    thread = f"/spaces/{space}/threads/{generated.thread_id}/"
+    posting = f"/spaces/{space}/threads/{generated.posting_thread_id}/replies/"
+    reply = urlencode(
+        {"body": "Hello from the bench: *one* more reply, with [a link](https://example.org)."}
+    )
     _token, key = create_access_token(user=viewer, name="bench")
     # No task worker runs during the bench: deliver the token event now.
     for event_id in Event.objects.filter(delivered_at__isnull=True).values_list("pk", flat=True):
@@ -97,6 +125,10 @@ def make_targets(generated) -> list[Target]:
     return [
         # The floor runs the whole middleware stack but no query: no session cookie.
         Target("floor", "/bench/floor"),
+        Target("bare", "/bench/bare", cookie),
+        Target("thread_sql", f"/bench/thread/{generated.thread_id}", cookie),
+        Target("thread", thread, cookie),
+        Target("post_reply", posting, form, method="POST", body=reply),
         Target("people", "/people/", cookie),
         Target("space_home", f"/spaces/{generated.busy_space_slug}/", cookie),
         Target("api_spaces", "/api/v1/spaces", {"Authorization": f"Bearer {key}"}),
@@ -112,15 +144,19 @@ def count_queries(target: Target) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    headers = {k: v for k, v in target.headers.items() if k != "Cookie"}
-    if "Cookie" in target.headers:
-        name, _eq, value = target.headers["Cookie"].partition("=")
-        client.cookies[name] = value
+    client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    headers = {k: v for k, v in target.headers.items() if k not in ("Cookie", "Content-Type")}
+    for pair in target.headers.get("Cookie", "").split("; "):
+        if pair:
+            name, _eq, value = pair.partition("=")
+            client.cookies[name] = value
+    content_type = target.headers.get("Content-Type", "application/octet-stream")
     statuses = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(target.path, headers=headers)
+            response = client.generic(
+                target.method, target.path, target.body, content_type, headers=headers
+            )
         statuses.append(response.status_code)
     if statuses != [200, 200]:
         raise RuntimeError(f"{target.name} ({target.path}) answered {statuses}, not 200.")

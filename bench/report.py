@@ -8,6 +8,9 @@ from pathlib import Path
 
 FIELDS = ("name", "database", "server", "requests_per_s", "p50_ms", "p95_ms", "p99_ms", "queries")
 FLOOR = "floor"
+# The thread page's targets: its p95 at most this many times each floor's p95,
+# measured in the same run on the same database and server.
+THREAD_TARGETS = {"thread_sql": 4.0, "bare": 20.0}
 
 
 @dataclass(frozen=True)
@@ -70,4 +73,29 @@ def format_table(measurements: list[Measurement]) -> str:
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
+    checks = thread_checks(measurements)
+    if checks:
+        lines += ["", "thread page p95 against its floors' p95 (target):"]
+        lines += [f"  {line}" for line in checks]
     return "\n".join(lines)
+
+
+def thread_checks(measurements: list[Measurement]) -> list[str]:
+    """Return one line per floor of the thread page and database/server:
+    the ratio of p95 latencies, the target and whether it is met."""
+    by_key = {(m.database, m.server, m.name): m for m in measurements}
+    lines = []
+    for m in measurements:
+        if m.name != "thread":
+            continue
+        for floor, target in THREAD_TARGETS.items():
+            other = by_key.get((m.database, m.server, floor))
+            if other is None or other.p95_ms <= 0:
+                continue
+            ratio = m.p95_ms / other.p95_ms
+            verdict = "met" if ratio <= target else "NOT met"
+            lines.append(
+                f"{m.database:<10} {m.server:<13} {m.p95_ms:.2f} ms = {ratio:5.1f} x {floor} "
+                f"({other.p95_ms:.2f} ms; target <= {target:g} x): {verdict}"
+            )
+    return lines

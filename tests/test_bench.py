@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -13,11 +15,12 @@ from agora.accounts.models import Profile, User
 from agora.core.events import listeners_for
 from agora.core.feed import describe
 from agora.core.models import Event
+from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Membership, Space, slug_validator
-from bench.generate import BUSY_SPACE_SLUG, VIEWER_EMAIL, generate
+from bench.generate import BUSY_SPACE_SLUG, THREAD_REPLIES, VIEWER_EMAIL, generate
 from bench.load import build_request, percentile, run_load
 from bench.prepare import count_queries, make_targets
-from bench.report import Measurement, format_table, write_report
+from bench.report import Measurement, format_table, thread_checks, write_report
 from bench.scale import SCALES, Scale, scale_from_env
 
 TINY = Scale("tiny", people=40, spaces=16, events=700)
@@ -39,6 +42,8 @@ def test_generate_builds_the_requested_numbers_of_rows(generated):
         "spaces": 16,
         "memberships": Membership.objects.count(),
         "events": 700,
+        "replies": 200,
+        "reactions": Reaction.objects.count(),
     }
 
 
@@ -113,23 +118,114 @@ def test_generate_refuses_a_database_with_people(generated):
         generate(TINY, log=lambda line: None)
 
 
+def test_the_long_thread_keeps_its_counters_as_the_actions_would(generated):
+    thread = Thread.objects.get(pk=generated.thread_id)
+    replies = list(thread.replies.all())
+    assert (thread.space.slug, thread.kind, thread.reply_count) == (
+        BUSY_SPACE_SLUG,
+        "discussion",
+        THREAD_REPLIES,
+    )
+    assert len(replies) == THREAD_REPLIES
+    stances = {kind: sum(r.stance == kind for r in replies) for kind in Reply.Stance.values}
+    assert (thread.agree_count, thread.disagree_count, thread.alternative_count) == (
+        stances["agree"],
+        stances["disagree"],
+        stances["alternative"],
+    )
+    # Only comments take a stance in a discussion, on a response of the same thread.
+    assert [r.pk for r in replies if r.stance and r.parent_id is None] == []
+    assert {r.parent.thread_id for r in replies if r.parent_id} == {thread.pk}
+    assert {r.parent.parent_id for r in replies if r.parent_id} == {None}
+    rows = Counter(Reaction.objects.values_list("reply_id", "kind"))
+    counted = Counter()
+    for r in replies:
+        for kind in ("helpful", "insightful", "thanks"):
+            counted[(r.pk, kind)] = getattr(r, f"{kind}_count")
+    assert +counted == rows
+    assert Reaction.objects.filter(user_id=generated.viewer_id).exists() is True
+    assert thread.replies.filter(author_id=generated.viewer_id).exists() is True
+    members = set(thread.space.memberships.values_list("user_id", flat=True))
+    assert {r.author_id for r in replies} <= members
+    assert Thread.objects.get(pk=generated.posting_thread_id).replies.count() == 0
+
+
+@pytest.mark.urls("bench.urls")
 def test_targets_answer_and_their_queries_are_counted(generated):
     targets = make_targets(generated)
-    assert [(t.name, t.path) for t in targets] == [
-        ("floor", "/bench/floor"),
-        ("people", "/people/"),
-        ("space_home", f"/spaces/{BUSY_SPACE_SLUG}/"),
-        ("api_spaces", "/api/v1/spaces"),
+    thread = f"/spaces/{BUSY_SPACE_SLUG}/threads/{generated.thread_id}/"
+    posting = f"/spaces/{BUSY_SPACE_SLUG}/threads/{generated.posting_thread_id}/replies/"
+    assert [(t.name, t.method, t.path) for t in targets] == [
+        ("floor", "GET", "/bench/floor"),
+        ("bare", "GET", "/bench/bare"),
+        ("thread_sql", "GET", f"/bench/thread/{generated.thread_id}"),
+        ("thread", "GET", thread),
+        ("post_reply", "POST", posting),
+        ("people", "GET", "/people/"),
+        ("space_home", "GET", f"/spaces/{BUSY_SPACE_SLUG}/"),
+        ("api_spaces", "GET", "/api/v1/spaces"),
     ]
     assert Event.objects.filter(delivered_at__isnull=True).exists() is False
     counts = {t.name: count_queries(t) for t in targets}
     assert counts["floor"] == 0
+    # The session and the user, then nothing (bare) or the one query (raw-SQL floor).
+    assert (counts["bare"], counts["thread_sql"]) == (2, 3)
     # Each signed-in page loads at least the session, the user and its own rows.
     assert min(counts["people"], counts["space_home"], counts["api_spaces"]) >= 3
+    assert counts["thread"] <= 8
+    # count_queries posted twice, through the CSRF check, into the posting thread only.
+    posted = Reply.objects.filter(thread_id=generated.posting_thread_id)
+    assert [(r.author_id, r.body.startswith("Hello from the bench")) for r in posted] == [
+        (generated.viewer_id, True),
+        (generated.viewer_id, True),
+    ]
+    assert Reply.objects.filter(thread_id=generated.thread_id).count() == THREAD_REPLIES
+
+
+def _replies_shown(html: str) -> list[tuple[int, str]]:
+    """(id, body HTML) of each reply on a page, in page order."""
+    found = re.findall(
+        r"""id=["']reply-(\d+)["'].*?<div class=["']prose["']>(.*?)</div>""", html, re.S
+    )
+    return [(int(pk), body) for pk, body in found]
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_raw_sql_floor_shows_the_replies_of_the_thread_page(generated, client):
+    client.force_login(User.objects.get(pk=generated.viewer_id))
+    page = client.get(f"/spaces/{BUSY_SPACE_SLUG}/threads/{generated.thread_id}/")
+    floor = client.get(f"/bench/thread/{generated.thread_id}")
+    assert (page.status_code, floor.status_code) == (200, 200)
+    shown = _replies_shown(page.content.decode())
+    assert len(shown) == THREAD_REPLIES
+    assert _replies_shown(floor.content.decode()) == shown
+    # Responses in order of posting, each followed by its comments in order.
+    responses = Reply.objects.filter(thread_id=generated.thread_id, parent=None)
+    expected = []
+    for response in responses.order_by("created_at", "pk"):
+        expected.append((response.pk, response.body_html))
+        expected += [(c.pk, c.body_html) for c in response.comments.order_by("created_at", "pk")]
+    assert shown == expected
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_floors_need_a_signed_in_member(generated, client):
+    assert client.get("/bench/bare").status_code == 404
+    assert client.get(f"/bench/thread/{generated.thread_id}").status_code == 404
+    outsider = User.objects.exclude(memberships__space__slug=BUSY_SPACE_SLUG).first()
+    client.force_login(outsider)
+    assert client.get("/bench/bare").status_code == 200
+    assert client.get(f"/bench/thread/{generated.thread_id}").status_code == 404
+
+
+def test_the_floors_are_not_mounted_by_agoras_own_settings(generated, client):
+    client.force_login(User.objects.get(pk=generated.viewer_id))
+    assert client.get("/bench/bare").status_code == 404
+    assert client.get(f"/bench/thread/{generated.thread_id}").status_code == 404
 
 
 def test_count_queries_refuses_a_page_that_does_not_answer_200(generated):
-    target = make_targets(generated)[1]
+    target = next(t for t in make_targets(generated) if t.name == "people")
     target.headers = {}  # signed out: the people directory redirects to the login page
     with pytest.raises(RuntimeError, match=r"people \(/people/\) answered \[302, 302\]"):
         count_queries(target)
@@ -148,6 +244,11 @@ def test_build_request_talks_only_to_loopback():
     assert request == (
         b"GET /people/?page=2 HTTP/1.1\r\nHost: 127.0.0.1:8123\r\n"
         b"User-Agent: agora-bench\r\nAccept: */*\r\nX-A: b\r\n\r\n"
+    )
+    _host, _port, post = build_request("http://127.0.0.1:8123/r/", method="POST", body=b"a=1")
+    assert post == (
+        b"POST /r/ HTTP/1.1\r\nHost: 127.0.0.1:8123\r\n"
+        b"User-Agent: agora-bench\r\nAccept: */*\r\nContent-Length: 3\r\n\r\na=1"
     )
     with pytest.raises(ValueError, match="loopback"):
         build_request("http://example.com/")
@@ -172,6 +273,31 @@ def test_run_load_counts_requests_and_errors(live_server, transactional_db):
     # Two warm-up requests (two per connection), then five measured: all 404.
     assert (missing.requests, missing.errors) == (5, 7)
     assert missing.error_samples == ["HTTP 404"] * 5
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_thread_targets_and_their_floors_run_under_load(live_server, transactional_db):
+    """What `make bench-small` loads, at a tiny size through a real server:
+    every answer a 200, the posted replies in the posting thread."""
+    generated = generate(TINY, log=lambda line: None)
+    targets = {t.name: t for t in make_targets(generated)}
+    for name in ("bare", "thread_sql", "thread", "post_reply"):
+        target = targets[name]
+        result = run_load(
+            live_server.url + target.path,
+            headers=target.headers,
+            concurrency=2,
+            warmup_s=0,
+            duration_s=60,
+            max_requests=6,
+            method=target.method,
+            body=target.body.encode(),
+        )
+        assert (name, result.requests, result.errors, result.error_samples) == (name, 6, 0, [])
+    # Two warm-up posts per connection, then six measured.
+    posting = Thread.objects.get(pk=generated.posting_thread_id)
+    assert (posting.reply_count, posting.replies.count()) == (10, 10)
+    assert Thread.objects.get(pk=generated.thread_id).reply_count == THREAD_REPLIES
 
 
 def test_scale_from_env_reads_the_scale_and_overrides():
@@ -221,3 +347,23 @@ def test_format_table_aligns_columns_and_compares_with_the_floor():
         "floor   sqlite    granian-wsgi  2000.0    1.23    2.50    3.46        0      1.00",
         "people  sqlite    granian-wsgi   100.0   20.00   40.00   80.12        7      0.05",
     ]
+
+
+def test_thread_checks_compare_p95_with_both_floors():
+    measurements = [
+        Measurement("bare", "sqlite", "granian-wsgi", 900.0, 2.0, 3.0, 4.0, 2),
+        Measurement("thread_sql", "sqlite", "granian-wsgi", 300.0, 8.0, 10.0, 12.0, 3),
+        Measurement("thread", "sqlite", "granian-wsgi", 30.0, 40.0, 75.0, 90.0, 8),
+    ]
+    assert thread_checks(measurements) == [
+        "sqlite     granian-wsgi  75.00 ms =   7.5 x thread_sql (10.00 ms; target <= 4 x): NOT met",
+        "sqlite     granian-wsgi  75.00 ms =  25.0 x bare (3.00 ms; target <= 20 x): NOT met",
+    ]
+    assert format_table(measurements).splitlines()[-3:] == [
+        "thread page p95 against its floors' p95 (target):",
+        "  " + thread_checks(measurements)[0],
+        "  " + thread_checks(measurements)[1],
+    ]
+    faster = [*measurements[:2], Measurement("thread", "sqlite", "granian-wsgi", 0, 0, 30, 0, 8)]
+    assert [line.endswith(": met") for line in thread_checks(faster)] == [True, True]
+    assert thread_checks(MEASUREMENTS) == []
