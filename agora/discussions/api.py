@@ -7,32 +7,47 @@ asks for its replies (or for a classmate's reply) before posting their own.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from agora.api.pagination import Pages
 from agora.api.schemas import ErrorOut, PathId
+from agora.core.markdown import render_markdown
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import (
     access_reply,
     access_thread_by_id,
     can_accept_answer,
+    can_review_flags,
     can_see_replies,
+    conceals,
 )
 from agora.discussions.queries import (
+    FlaggedPosts,
+    blog_posts,
+    flagged_posts,
     has_posted_in,
+    moderation_log,
     reactors,
     reply_shown_to,
+    revisions_of,
     space_threads,
     thread_responses,
     unanswered_questions,
 )
 from agora.discussions.schemas import (
     AcceptedAnswerIn,
+    AttachmentOut,
+    FlaggedPostOut,
+    FlagIn,
+    FlagOut,
+    ModerationEventOut,
     ModerationIn,
+    PreviewIn,
+    PreviewOut,
     ReactionKind,
     ReactorOut,
     ReplyFilter,
@@ -40,6 +55,7 @@ from agora.discussions.schemas import (
     ReplyOut,
     ReplyPatch,
     ResponseOut,
+    RevisionOut,
     ThreadFilter,
     ThreadIn,
     ThreadOut,
@@ -116,7 +132,8 @@ def list_threads(request: HttpRequest, space_id: PathId, filters: Query[ThreadFi
         if filters.unanswered
         else space_threads(space=space, kind=filters.kind or "")
     )
-    return threads.select_related("space")  # for each thread's url
+    # The space for each thread's url; attachments in one query.
+    return threads.select_related("space").prefetch_related("attachments")
 
 
 @router.post("/spaces/{space_id}/threads", response={201: ThreadOut}, url_name="thread_create")
@@ -282,3 +299,195 @@ def unendorse_reply(request: HttpRequest, reply_id: PathId):
     reply = access_reply(request.user, reply_id)
     actions.endorse_reply(actor=request.user, reply=reply, endorse=False)
     return _reply_out(request, reply)
+
+
+# --- revisions, attachments, preview -------------------------------------------------
+
+
+def _readable_post(request: HttpRequest, post: Thread | Reply) -> Thread | Reply:
+    """404 for a deleted post, or one hidden from the caller: nothing of it shows."""
+    if post.is_deleted or conceals(request.user, post):
+        raise Http404("No such post.")
+    return post
+
+
+@router.get(
+    "/threads/{thread_id}/revisions",
+    response={200: list[RevisionOut], 403: ErrorOut},
+    url_name="thread_revisions",
+)
+@paginate(Pages, page_size=20)
+def list_thread_revisions(request: HttpRequest, thread_id: PathId):
+    """Earlier versions of a thread, newest first."""
+    thread = _readable_post(request, access_thread_by_id(request.user, thread_id))
+    return revisions_of(post=thread)
+
+
+@router.get(
+    "/replies/{reply_id}/revisions",
+    response={200: list[RevisionOut], 403: ErrorOut},
+    url_name="reply_revisions",
+)
+@paginate(Pages, page_size=20)
+def list_reply_revisions(request: HttpRequest, reply_id: PathId):
+    """Earlier versions of a reply, newest first."""
+    reply = _readable_post(request, _visible_reply(request, reply_id))
+    return revisions_of(post=reply)
+
+
+def _attachments_out(post: Thread | Reply, attachments: list) -> list[dict]:
+    thread = post if isinstance(post, Thread) else post.thread
+    base = thread.get_absolute_url()
+    return [
+        {
+            "id": attachment.pk,
+            "name": attachment.name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "url": f"{base}files/{attachment.pk}/",
+        }
+        for attachment in attachments
+    ]
+
+
+@router.post(
+    "/threads/{thread_id}/attachments",
+    response={201: list[AttachmentOut]},
+    url_name="thread_attach",
+)
+def attach_to_thread(request: HttpRequest, thread_id: PathId, files: File[list[UploadedFile]]):
+    """Attach files to my thread (multipart, field `files`; at most 5 per post)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    attachments = actions.attach_files(uploader=request.user, post=thread, files=files)
+    return Status(201, _attachments_out(thread, attachments))
+
+
+@router.post(
+    "/replies/{reply_id}/attachments",
+    response={201: list[AttachmentOut]},
+    url_name="reply_attach",
+)
+def attach_to_reply(request: HttpRequest, reply_id: PathId, files: File[list[UploadedFile]]):
+    """Attach files to my reply (multipart, field `files`; at most 5 per post)."""
+    reply = access_reply(request.user, reply_id)
+    attachments = actions.attach_files(uploader=request.user, post=reply, files=files)
+    return Status(201, _attachments_out(reply, attachments))
+
+
+@router.post("/markdown/preview", response=PreviewOut, url_name="markdown_preview")
+def preview_markdown(request: HttpRequest, data: PreviewIn):
+    """Render Markdown as a post would show it (sanitized); nothing is saved."""
+    return {"html": render_markdown(data.body)}
+
+
+# --- flags and moderation ------------------------------------------------------------
+
+
+@router.post("/threads/{thread_id}/flags", response={201: FlagOut}, url_name="thread_flag")
+def flag_thread(request: HttpRequest, thread_id: PathId, data: FlagIn):
+    """Report a thread to the space's moderators (once while the report is open)."""
+    thread = _readable_post(request, access_thread_by_id(request.user, thread_id))
+    return Status(201, actions.flag_post(reporter=request.user, post=thread, **data.model_dump()))
+
+
+@router.post("/replies/{reply_id}/flags", response={201: FlagOut}, url_name="reply_flag")
+def flag_reply(request: HttpRequest, reply_id: PathId, data: FlagIn):
+    """Report a reply to the space's moderators (once while the report is open)."""
+    reply = _readable_post(request, _visible_reply(request, reply_id))
+    return Status(201, actions.flag_post(reporter=request.user, post=reply, **data.model_dump()))
+
+
+def _moderated(request: HttpRequest, space_id: int) -> Space:
+    space = access_space_by_id(request.user, space_id)
+    if not can_review_flags(request.user, space):
+        raise PermissionDenied(actions.CANNOT_MODERATE)
+    return space
+
+
+@router.get(
+    "/spaces/{space_id}/flags",
+    response={200: list[FlaggedPostOut], 403: ErrorOut},
+    url_name="space_flags",
+)
+@paginate(Pages, page_size=20)
+def list_space_flags(request: HttpRequest, space_id: PathId):
+    """Posts of a space with open reports, oldest report first (facilitators)."""
+    return FlaggedPosts(flagged_posts(space=_moderated(request, space_id)))
+
+
+@router.get("/flags", response={200: list[FlaggedPostOut], 403: ErrorOut}, url_name="flags")
+@paginate(Pages, page_size=20)
+def list_flags(request: HttpRequest):
+    """Posts with open reports in every space (organization admins)."""
+    if not request.user.is_org_admin:
+        raise PermissionDenied(_("Only organization admins see every space's reports."))
+    return FlaggedPosts(flagged_posts())
+
+
+@router.put("/threads/{thread_id}/hidden", response=ThreadOut, url_name="thread_hide")
+def hide_thread(request: HttpRequest, thread_id: PathId):
+    """Hide a thread (facilitators); its open reports close. Replies stay."""
+    thread = access_thread_by_id(request.user, thread_id)
+    return actions.hide_post(actor=request.user, post=thread)
+
+
+@router.delete("/threads/{thread_id}/hidden", response=ThreadOut, url_name="thread_restore")
+def restore_thread(request: HttpRequest, thread_id: PathId):
+    """Show a hidden thread again (facilitators)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    return actions.restore_post(actor=request.user, post=thread)
+
+
+@router.delete("/threads/{thread_id}/flags", response={204: None}, url_name="thread_dismiss")
+def dismiss_thread_flags(request: HttpRequest, thread_id: PathId):
+    """Dismiss the open reports of a thread, leaving it as it is (facilitators)."""
+    actions.dismiss_flags(actor=request.user, post=access_thread_by_id(request.user, thread_id))
+    return Status(204, None)
+
+
+@router.put("/replies/{reply_id}/hidden", response=ReplyOut, url_name="reply_hide")
+def hide_reply(request: HttpRequest, reply_id: PathId):
+    """Hide a reply (facilitators); its open reports close. Comments under it stay."""
+    reply = access_reply(request.user, reply_id)
+    actions.hide_post(actor=request.user, post=reply)
+    return _reply_out(request, reply)
+
+
+@router.delete("/replies/{reply_id}/hidden", response=ReplyOut, url_name="reply_restore")
+def restore_reply(request: HttpRequest, reply_id: PathId):
+    """Show a hidden reply again (facilitators)."""
+    reply = access_reply(request.user, reply_id)
+    actions.restore_post(actor=request.user, post=reply)
+    return _reply_out(request, reply)
+
+
+@router.delete("/replies/{reply_id}/flags", response={204: None}, url_name="reply_dismiss")
+def dismiss_reply_flags(request: HttpRequest, reply_id: PathId):
+    """Dismiss the open reports of a reply, leaving it as it is (facilitators)."""
+    actions.dismiss_flags(actor=request.user, post=access_reply(request.user, reply_id))
+    return Status(204, None)
+
+
+@router.get(
+    "/spaces/{space_id}/moderation-log",
+    response={200: list[ModerationEventOut], 403: ErrorOut},
+    url_name="moderation_log",
+)
+@paginate(Pages, page_size=25)
+def list_moderation_log(request: HttpRequest, space_id: PathId):
+    """Every moderation act in a space, newest first (facilitators)."""
+    return moderation_log(space=_moderated(request, space_id))
+
+
+# --- blog --------------------------------------------------------------------------
+
+
+@router.get(
+    "/spaces/{space_id}/blog",
+    response={200: list[ThreadOut], 403: ErrorOut},
+    url_name="space_blog",
+)
+@paginate(Pages, page_size=10)
+def list_blog_posts(request: HttpRequest, space_id: PathId):
+    """A space's blog posts, newest first."""
+    return blog_posts(space=_readable(request, space_id)).prefetch_related("attachments")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from agora.core.models import Event
 from agora.discussions.models import (
     Attachment,
     Flag,
+    Follow,
     Reaction,
     Reply,
     Revision,
@@ -150,7 +152,9 @@ def _replies_shown_to(viewer: User) -> QuerySet[Reply]:
     return (
         Reply.objects.select_related("author", "thread__space")
         .annotate(is_accepted=accepted)
-        .prefetch_related(Prefetch("reactions", queryset=mine, to_attr="viewer_reactions"))
+        .prefetch_related(
+            Prefetch("reactions", queryset=mine, to_attr="viewer_reactions"), "attachments"
+        )
     )
 
 
@@ -283,6 +287,25 @@ def flagged_page_rows(rows: list[dict]) -> list[FlaggedPost]:
     return result
 
 
+class FlaggedPosts(Sequence):
+    """`flagged_posts` as a lazy sequence of FlaggedPost: slicing fetches a page.
+
+    Paginators (HTML and API) count it and slice it; a page costs the count,
+    the page's rows, and three queries for its posts and reports.
+    """
+
+    def __init__(self, rows: QuerySet) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return flagged_page_rows(list(self.rows[index]))
+        return flagged_page_rows([self.rows[index]])[0]
+
+
 MODERATION_VERBS = (
     "post.hidden",
     "post.restored",
@@ -314,3 +337,8 @@ def blog_posts(*, space: Space) -> QuerySet[Thread]:
         .select_related("author", "space")
         .order_by("-created_at", "-pk")
     )
+
+
+def is_following_space(*, user: User, space: Space) -> bool:
+    """Whether `user` follows every thread of `space`."""
+    return Follow.objects.filter(user=user, space=space).exists()

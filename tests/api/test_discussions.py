@@ -83,6 +83,8 @@ def thread_json(thread: Thread) -> dict:
         "author_name": thread.author.name if thread.author else None,
         "is_pinned": thread.is_pinned,
         "is_locked": thread.is_locked,
+        "is_closed": thread.is_closed,
+        "is_hidden": thread.is_hidden,
         "post_first": thread.post_first,
         "is_deleted": thread.is_deleted,
         "accepted_reply_id": thread.accepted_reply_id,
@@ -96,6 +98,7 @@ def thread_json(thread: Thread) -> dict:
         "edited_at": iso(thread.edited_at),
         "last_activity_at": iso(thread.last_activity_at),
         "url": f"/spaces/{thread.space.slug}/threads/{thread.pk}/",
+        "attachments": [],
     }
 
 
@@ -111,6 +114,7 @@ def reply_json(reply: Reply, *, mine: tuple[str, ...] = (), accepted: bool = Fal
         "html": reply.body_html,
         "stance": reply.stance,
         "is_deleted": reply.is_deleted,
+        "is_hidden": reply.is_hidden,
         "is_endorsed": reply.endorsed_at is not None,
         "is_accepted": accepted,
         "reactions": {
@@ -122,6 +126,7 @@ def reply_json(reply: Reply, *, mine: tuple[str, ...] = (), accepted: bool = Fal
         "created_at": iso(reply.created_at),
         "edited_at": iso(reply.edited_at),
         "url": f"/spaces/{reply.thread.space.slug}/threads/{reply.thread_id}/#reply-{reply.pk}",
+        "attachments": [],
     }
 
 
@@ -559,7 +564,8 @@ def test_reply_list_query_count_is_flat(
     count = assert_flat_query_count(
         lambda: client.get(f"/threads/{thread.pk}/replies", page_size=100), grow=lambda: grow(190)
     )
-    assert count == 9
+    # 9 before attachments; +2: the attachments of the responses, then of their comments.
+    assert count == 11
 
 
 def test_the_author_edits_a_reply(api_of, member, facilitator, prompt, learner):

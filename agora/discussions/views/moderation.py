@@ -19,7 +19,7 @@ from agora.core.pagination import paginate
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import can_review_flags
-from agora.discussions.queries import flagged_page_rows, flagged_posts, moderation_log
+from agora.discussions.queries import FlaggedPosts, flagged_posts, moderation_log
 from agora.spaces.models import Space
 from agora.spaces.permissions import access_space
 
@@ -57,11 +57,11 @@ def _moderated_space(request: HttpRequest, slug: str) -> Space:
 def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     """Reported posts of a space waiting for review, grouped by post, oldest report first."""
     space = _moderated_space(request, slug)
-    page = paginate(request, flagged_posts(space=space), per_page=20)
+    page = paginate(request, FlaggedPosts(flagged_posts(space=space)), per_page=20)
     context = {
         "space": space,
         "page": page,
-        "items": flagged_page_rows(list(page.object_list)),
+        "items": page.object_list,
         "org_wide": False,
     }
     return render(request, "discussions/review_queue.html", context)
@@ -72,11 +72,11 @@ def org_review_queue(request: HttpRequest) -> HttpResponse:
     """Every space's reported posts, for organization admins."""
     if not request.user.is_org_admin:
         raise PermissionDenied(NOT_AN_ADMIN)
-    page = paginate(request, flagged_posts(), per_page=20)
+    page = paginate(request, FlaggedPosts(flagged_posts()), per_page=20)
     context = {
         "space": None,
         "page": page,
-        "items": flagged_page_rows(list(page.object_list)),
+        "items": page.object_list,
         "org_wide": True,
     }
     return render(request, "discussions/review_queue.html", context)
