@@ -154,7 +154,7 @@ def progress(*, viewer: User, user: User, cohort: Cohort) -> list[ProgressRow]:
     lessons = list(
         course_lessons(viewer=viewer, course=cohort.course)
         .select_related("knowledge_check")
-        .only("pk", "title", "position", "is_published", "course_id", "knowledge_check__pk")
+        .only("pk", "title", "position", "is_published", "course_id", "knowledge_check__id")
     )
     done = set(
         Completion.objects.filter(cohort=cohort, user=user).values_list("lesson_id", flat=True)
