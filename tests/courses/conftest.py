@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from agora.accounts.models import User
 from agora.courses import actions
 from agora.courses.models import Cohort, Course, Lesson
+from tests.api.helpers import ApiClient
 from tests.factories import UserFactory, add_member
+
+
+@pytest.fixture
+def api_of():
+    """Return an API client signed in (by session) as a user."""
+
+    def make(user: User) -> ApiClient:
+        client = Client()
+        client.force_login(user)
+        return ApiClient(client)
+
+    return make
 
 
 @pytest.fixture
