@@ -28,6 +28,7 @@ from agora.discussions.models import (
     MAX_TITLE,
     Attachment,
     Flag,
+    Follow,
     Reaction,
     Reply,
     Revision,
@@ -39,6 +40,7 @@ from agora.discussions.permissions import (
     can_delete,
     can_edit,
     can_flag,
+    can_follow,
     can_moderate,
     can_react,
     can_reply,
@@ -51,7 +53,7 @@ from agora.spaces.models import Space
 from agora.spaces.permissions import can_post_in
 
 CANNOT_START = _("You may not start this kind of thread here.")
-CANNOT_REPLY = _("You cannot reply here: the thread is locked, or you are not a member.")
+CANNOT_REPLY = _("You cannot reply here: the thread is locked or closed, or you are not a member.")
 CANNOT_EDIT = _("Only the author may edit this.")
 CANNOT_DELETE = _("Only the author or a facilitator may delete this.")
 CANNOT_MODERATE = _("Only the space's facilitators may do this.")
@@ -711,3 +713,38 @@ def dismiss_flags(*, actor: User, post: Thread | Reply) -> int:
         **_post_data(post),
     )
     return flags
+
+
+# --- Following ---------------------------------------------------------------------------
+# No events: following changes only what one hears of, and nobody else sees it.
+CANNOT_FOLLOW = _("You can follow only what you may read.")
+
+
+@transaction.atomic
+def follow_thread(*, user: User, thread: Thread) -> Follow:
+    """Hear of new replies in `thread`; following twice is one follow."""
+    if not can_follow(user, thread.space):
+        raise PermissionDenied(CANNOT_FOLLOW)
+    follow, _created = Follow.objects.get_or_create(user=user, thread=thread)
+    return follow
+
+
+@transaction.atomic
+def unfollow_thread(*, user: User, thread: Thread) -> None:
+    """Stop hearing of new replies in `thread` (no-op when not following)."""
+    Follow.objects.filter(user=user, thread=thread).delete()
+
+
+@transaction.atomic
+def follow_space(*, user: User, space: Space) -> Follow:
+    """Hear of every new thread and reply in `space`."""
+    if not can_follow(user, space):
+        raise PermissionDenied(CANNOT_FOLLOW)
+    follow, _created = Follow.objects.get_or_create(user=user, space=space)
+    return follow
+
+
+@transaction.atomic
+def unfollow_space(*, user: User, space: Space) -> None:
+    """Stop hearing of new posts in `space` (no-op when not following)."""
+    Follow.objects.filter(user=user, space=space).delete()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
-from agora.discussions.models import Reply, Thread, ThreadVisit
+from agora.discussions.models import Follow, Reply, Thread, ThreadVisit
 from agora.spaces.models import Membership
 from agora.spaces.permissions import (
     can_manage,
@@ -143,7 +143,8 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
 
     One query fetches the thread, its space, the viewer's role there (kept in
     the role cache) and, with `with_visit`, when the viewer last read it
-    (`thread.viewer_last_seen`, None when never).
+    (`thread.viewer_last_seen`, None when never) and whether they follow it
+    (`thread.viewer_follows`).
     """
     threads = Thread.objects.select_related("author__profile", "space").filter(
         space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
@@ -157,16 +158,20 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
         if with_visit:
             threads = threads.annotate(
                 viewer_last_seen=Subquery(
-                    ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values(
-                        "seen_at"
-                    )[:1]
-                )
+                    ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values("seen_at")[
+                        :1
+                    ]
+                ),
+                viewer_follows=Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user)),
             )
     thread = threads.first()
     if thread is None:
         raise Http404("No such thread.")
-    # Prime `role_in`'s per-request cache with the role read above.
-    user.__dict__.setdefault("_space_roles", {})[thread.space_id] = thread.viewer_role
+    # Prime `role_in`'s per-request cache with the role read above, on the lazy
+    # request.user and on the User it wraps (callers may hold either).
+    real = getattr(user, "_wrapped", user)
+    for holder in (user,) if real is user or not hasattr(real, "__dict__") else (user, real):
+        holder.__dict__.setdefault("_space_roles", {})[thread.space_id] = thread.viewer_role
     if not can_view_content(user, thread.space):
         raise Http404("No such thread.")
     return thread
@@ -190,3 +195,8 @@ def access_reply(user: User, reply_id: int) -> Reply:
     if reply is None or not can_view_content(user, reply.thread.space):
         raise Http404("No such reply.")
     return reply
+
+
+def can_follow(user: User, space: Space) -> bool:
+    """Follow a thread of `space`, or the whole space: whoever may read it."""
+    return can_view_content(user, space)

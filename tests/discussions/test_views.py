@@ -552,7 +552,7 @@ def test_reply_in_a_locked_thread_is_refused_and_keeps_the_text(
     assert response.status_code == 403
     html = html_of(response)
     assert ">\nLet me in</textarea>" in html
-    assert "You cannot reply here: the thread is locked, or you are not a member." in html
+    assert "You cannot reply here: the thread is locked or closed, or you are not a member." in html
     assert Reply.objects.exists() is False
 
 
