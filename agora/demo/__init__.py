@@ -30,6 +30,8 @@ from django.utils.text import slugify
 from agora.accounts.actions import change_org_role, set_skills, update_profile
 from agora.accounts.models import ContactVisibility, SkillClaim, User
 from agora.core.models import Event
+from agora.courses.models import Attempt, Cohort, Completion, Course, Lesson, LessonPrompt
+from agora.demo.courses import course_steps
 from agora.demo.people import COUNTRY_CODES, DOMAIN, PEOPLE, Person
 from agora.demo.spaces import FIRST, LATER, SpacePlan, Step
 from agora.discussions import actions as discussion_actions
@@ -65,6 +67,15 @@ TIMESTAMPS: list[tuple[type, str]] = [
     (Reply, "created_at"),
     (Reply, "endorsed_at"),
     (Reaction, "created_at"),
+    (Course, "created_at"),
+    (Course, "updated_at"),
+    (Cohort, "created_at"),
+    (Lesson, "created_at"),
+    (Lesson, "updated_at"),
+    (Lesson, "published_at"),
+    (LessonPrompt, "created_at"),
+    (Completion, "created_at"),
+    (Attempt, "created_at"),
     (Event, "created_at"),
 ]
 
@@ -123,6 +134,8 @@ class _Builder:
         steps += [self._space_step(plan, ("create",)) for plan in FIRST]
         steps += [self._space_step(plan, op) for plan in FIRST for op in plan.steps]
         steps += self._interleave(LATER)
+        # The course is written once its cohort space and weekly prompts exist.
+        steps += course_steps(user=self._user, spaces=self.spaces, threads=self.threads)
         real_start = timezone.now()
         ends: list[datetime] = []  # when each step finished, in real time
         for step in steps:

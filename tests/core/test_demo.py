@@ -20,6 +20,8 @@ from django.utils import timezone
 from agora.accounts.models import Profile, SkillClaim, User
 from agora.core.management.commands.setup import NO_DEMO_IN_PRODUCTION
 from agora.core.models import Event
+from agora.courses.models import Attempt, Completion, Course, LessonPrompt
+from agora.courses.permissions import courses_visible_to
 from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calendar, build_demo
 from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
@@ -179,6 +181,14 @@ class TestDemoOrganization:
             "reply.reacted": 19,
             "reply.endorsed": 4,
             "answer.accepted": 2,
+            "course.created": 1,
+            "course.instructor_added": 1,
+            "cohort.added": 1,
+            "lesson.created": 5,
+            "lesson.published": 4,
+            "check.updated": 4,
+            "check.attempted": 6,
+            "lesson.completed": 23,
         }
 
     def test_demo_course_discussions_are_lively(self, demo):
@@ -237,6 +247,41 @@ class TestDemoOrganization:
             ("discussion", None),
             ("question", "priya.nair@demo.agora.test"),
         ]
+
+    def test_demo_course_runs_in_the_current_cohort_with_its_prompts(self, demo):
+        course = Course.objects.get(title="Data literacy for teams")
+        assert sorted(course.instructors.values_list("email", flat=True)) == [
+            "instructor@demo.agora.test",
+            "lena.fischer@demo.agora.test",
+        ]
+        cohort = course.cohorts.select_related("space").get()
+        assert cohort.space.name.startswith("Data Literacy for Everyone — ")
+        assert cohort.space.is_archived is False
+        lessons = list(course.lessons.order_by("position"))
+        assert [lesson.is_published for lesson in lessons] == [True, True, True, True, False]
+        assert all("<h2>" in lesson.content_html for lesson in lessons[:4])
+        # The cohort's weekly prompts are the lessons' prompts: none is duplicated.
+        prompts = LessonPrompt.objects.filter(lesson__course=course).select_related("thread")
+        assert sorted((p.lesson.position, p.thread.title[:6]) for p in prompts) == [
+            (0, "Week 1"),
+            (2, "Week 3"),
+            (3, "Week 4"),
+        ]
+        assert Thread.objects.filter(space=cohort.space, kind="prompt").count() == 3
+        stances = Counter(
+            Reply.objects.filter(thread__lesson_prompt__isnull=False).values_list(
+                "stance", flat=True
+            )
+        )
+        assert stances["agree"] >= 3
+        assert stances["disagree"] >= 3
+        attempts = Attempt.objects.filter(cohort=cohort)
+        assert sorted(attempts.values_list("score", flat=True)) == [33, 67, 67, 100, 100, 100]
+        assert attempts.filter(passed=False).count() == 1
+        assert Completion.objects.filter(cohort=cohort).count() == 23
+        learner = User.objects.get(email="member@demo.agora.test")
+        assert list(courses_visible_to(learner)) == [course]
+        assert Completion.objects.filter(user=learner).count() == 4
 
     def test_demo_posts_are_backdated_with_their_events(self, demo):
         started = dict(
