@@ -103,8 +103,13 @@ def _prepare(
     reacted: set[tuple[int, str]],
     files: dict[int, list] | None = None,
     last_seen: Any = None,
+    labels: dict[str, tuple[str, str]] | None = None,
 ) -> Reply:
-    """Attach what the reply template asks: permissions, reaction buttons, files, markers."""
+    """Attach what the reply template asks: permissions, reaction buttons, files, markers.
+
+    `labels` are the reaction labels translated once for a page of replies.
+    """
+    labels = labels or _reaction_labels()
     reply.thread = thread
     reply.may_edit = can_edit(user, reply)
     reply.may_delete = can_delete(user, reply)
@@ -116,14 +121,28 @@ def _prepare(
     reply.reaction_buttons = [
         ReactionButton(
             kind=kind,
-            label=str(label),
-            action_label=str(action_label),
+            label=label,
+            action_label=action_label,
             count=getattr(reply, REACTION_COUNTS[kind]),
             pressed=(reply.pk, kind) in reacted,
         )
-        for kind, (label, action_label) in REACTION_LABELS.items()
+        for kind, (label, action_label) in labels.items()
     ]
     return reply
+
+
+def _reaction_labels() -> dict[str, tuple[str, str]]:
+    """REACTION_LABELS in the active language."""
+    return {kind: (str(label), str(action)) for kind, (label, action) in REACTION_LABELS.items()}
+
+
+def _viewer(request: HttpRequest) -> Any:
+    """`request.user` itself rather than its lazy wrapper: the permission
+    predicates read it a dozen times per reply, through a proxy otherwise."""
+    user = request.user
+    if not user.is_authenticated:  # this also unwraps the lazy object
+        return user
+    return getattr(user, "_wrapped", user)
 
 
 def _thread_context(
@@ -134,7 +153,7 @@ def _thread_context(
     comment_form: ReplyForm | None = None,
     comment_parent_id: int | None = None,
 ) -> dict[str, Any]:
-    user = request.user
+    user = _viewer(request)
     filters = ReplyFilterForm(request.GET or None, auto_id="filter_%s")
     chosen = filters.cleaned_data if filters.is_valid() else {}
     stance, order = chosen.get("stance", ""), chosen.get("order") or "oldest"
@@ -155,6 +174,7 @@ def _thread_context(
     thread.attachment_list = files.thread
     last_seen = getattr(thread, "viewer_last_seen", None)
     new_replies: list[Reply] = []
+    labels = _reaction_labels()
     for item in responses:
         for reply in (item.reply, *item.comments):
             _prepare(
@@ -164,6 +184,7 @@ def _thread_context(
                 reacted=reacted,
                 files=files.by_reply,
                 last_seen=last_seen,
+                labels=labels,
             )
             if reply.is_new:
                 new_replies.append(reply)
