@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from agora.discussions.models import Reaction, Reply, Thread
+from agora.discussions.models import Attachment, Flag, Reaction, Reply, Revision, Thread
 
 
 @admin.register(Thread)
@@ -33,3 +33,24 @@ class ReactionAdmin(admin.ModelAdmin):
     list_display = ["reply", "user", "kind", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["reply", "user"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["pk", "thread", "reply", "editor", "written_at", "created_at"]
+    raw_id_fields = ["thread", "reply", "editor"]
+    readonly_fields = ["body_html"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "content_type", "size", "thread", "reply", "uploader", "created_at"]
+    raw_id_fields = ["thread", "reply", "uploader"]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["pk", "space", "reason", "status", "reporter", "created_at", "reviewed_by"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["space", "reporter", "reviewed_by"]
+    raw_id_fields = ["thread", "reply", "space", "reporter", "reviewed_by"]
