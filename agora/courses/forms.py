@@ -70,6 +70,12 @@ class LessonForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    """Its ids start with "file_": it shares a page with other forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "file_%s")
+        super().__init__(*args, **kwargs)
+
     file = forms.FileField(
         label=_("Attach a file"),
         help_text=_("PDF, image, text, CSV, Markdown, Office or OpenDocument file."),
@@ -77,6 +83,12 @@ class AttachmentForm(forms.Form):
 
 
 class PromptForm(forms.Form):
+    """Its ids start with "prompt_": it shares a page with other forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "prompt_%s")
+        super().__init__(*args, **kwargs)
+
     title = forms.CharField(label=_("Prompt question"), max_length=MAX_THREAD_TITLE)
     body = forms.CharField(
         label=_("Details"),
@@ -93,6 +105,12 @@ class PromptForm(forms.Form):
 
 
 class CheckForm(forms.Form):
+    """Its ids start with "check_": it shares a page with other forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "check_%s")
+        super().__init__(*args, **kwargs)
+
     passing_score = forms.IntegerField(
         label=_("Passing score (%)"), min_value=0, max_value=100, initial=70
     )
@@ -104,6 +122,7 @@ class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), max_length=MAX_QUESTION)
 
     def __init__(self, *args: Any, question: Question | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "question_%s")
         if question is not None and "initial" not in kwargs:
             initial: dict[str, Any] = {"text": question.text}
             for number, choice in enumerate(question.choices.all(), start=1):
@@ -139,7 +158,6 @@ class AttemptForm(forms.Form):
                 coerce=int,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                help_text=_("Choose every right answer."),
             )
 
     def answers(self) -> dict[int, list[int]]:
