@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "agora.spaces",
     "agora.discussions",
     "agora.courses",
+    "agora.notifications",
     "agora.api",
 ]
 
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "agora.core.context_processors.site",
+                "agora.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("agora.accounts.urls")),
     path("", include("agora.spaces.urls")),
     path("", include("agora.discussions.urls")),
+    path("", include("agora.notifications.urls")),
     path("", include("agora.courses.urls")),
 ]
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from agora.accounts.models import AccessToken, Profile, SkillClaim, User
 from agora.accounts.permissions import people_visible_to
+from agora.spaces.models import Membership, Space
+
+MENTION_LIMIT = 8
 
 
 def people_directory(
@@ -68,3 +71,26 @@ def person_skills(*, person: User) -> QuerySet[SkillClaim]:
 
 def tokens_of(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).order_by("-created_at")
+
+
+def mention_candidates(*, viewer: User, query: str, space: Space | None = None) -> list[User]:
+    """Up to eight people `viewer` may see whose handle or name starts with `query`.
+
+    Members of `space` come first, then everyone else, each by name. A
+    query of the form ``ada`` matches the handle ``ada-lovelace`` and the
+    name "Ada Lovelace" (and "Grace Ada…": any word of the name).
+    """
+    query = query.strip().removeprefix("@").lower()
+    if not query:
+        return []
+    matches = Q(handle__startswith=query) | Q(name__istartswith=query)
+    matches |= Q(name__icontains=f" {query}")
+    people = people_visible_to(viewer).filter(matches)
+    if space is not None:
+        in_space = Exists(Membership.objects.filter(space=space, user=OuterRef("pk")))
+        people = people.annotate(in_space=in_space)
+    else:
+        people = people.annotate(in_space=Value(False))
+    return list(
+        people.select_related("profile").order_by("-in_space", Lower("name"), "pk")[:MENTION_LIMIT]
+    )

@@ -4,6 +4,7 @@ from agora.accounts import views
 
 urlpatterns = [
     path("people/", views.people_list, name="people_list"),
+    path("people/mention/", views.mention_search, name="mention_search"),
     path("people/<int:user_id>/", views.person_detail, name="person_detail"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("settings/photo/", views.photo_edit, name="photo_edit"),

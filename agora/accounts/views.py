@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +24,15 @@ from agora.accounts.forms import (
 )
 from agora.accounts.models import AccessToken, OrgSettings, Profile
 from agora.accounts.permissions import access_person, can_administer, visible_contact_fields
-from agora.accounts.queries import directory_facets, people_directory, person_skills, tokens_of
+from agora.accounts.queries import (
+    directory_facets,
+    mention_candidates,
+    people_directory,
+    person_skills,
+    tokens_of,
+)
 from agora.core.pagination import paginate, paginate_feed
+from agora.spaces.permissions import spaces_visible_to
 from agora.spaces.queries import person_feed, person_spaces
 
 
@@ -54,6 +61,34 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "accounts/people_list.html#people-results" if request.htmx else "accounts/people_list.html"
     )
     return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def mention_search(request: HttpRequest) -> HttpResponse:
+    """People to @mention as one types: JSON for the text boxes' listbox.
+
+    ``?q=ada&space=data-club``: up to eight people the viewer may see, members
+    of that space (when the viewer may see it) first.
+    """
+    query = request.GET.get("q", "")[:40]
+    slug = request.GET.get("space", "")[:100]
+    space = spaces_visible_to(request.user).filter(slug=slug).first() if slug else None
+    people = mention_candidates(viewer=request.user, query=query, space=space)
+    return JsonResponse(
+        {
+            "people": [
+                {
+                    "id": person.pk,
+                    "name": person.name,
+                    "handle": person.handle,
+                    "title": person.profile.title,
+                    "url": person.get_absolute_url(),
+                    "in_space": bool(person.in_space),
+                }
+                for person in people
+            ]
+        }
+    )
 
 
 @login_required

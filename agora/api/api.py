@@ -208,9 +208,11 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from agora.accounts.api import router as people_router  # noqa: E402
 from agora.courses.api import router as courses_router  # noqa: E402
 from agora.discussions.api import router as discussions_router  # noqa: E402
+from agora.notifications.api import router as notifications_router  # noqa: E402
 from agora.spaces.api import router as spaces_router  # noqa: E402
 
 api.add_router("/", people_router)
 api.add_router("/", spaces_router)
 api.add_router("/", discussions_router)
+api.add_router("/", notifications_router)
 api.add_router("/", courses_router)

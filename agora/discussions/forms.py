@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
 
 STANCE_CHOICES = Reply.Stance.choices
+# Text boxes where typing @name offers people to mention (agora/core/static/agora/mention.js).
+MENTION_ATTRS = {"data-mention-url": reverse_lazy("mention_search")}
 FILES_HELP = _("Up to 5 files: PDF, images, text, CSV, Markdown, Office or OpenDocument.")
 
 
@@ -44,7 +47,7 @@ class ThreadForm(forms.Form):
         label=_("Text"),
         required=False,
         max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, **MENTION_ATTRS}),
         help_text=_("Markdown: **bold**, *italic*, [links](https://example.org), lists."),
     )
     post_first = forms.BooleanField(
@@ -67,7 +70,7 @@ class ThreadEditForm(forms.Form):
         label=_("Text"),
         required=False,
         max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, **MENTION_ATTRS}),
         help_text=_("Markdown."),
     )
 
@@ -76,7 +79,9 @@ class ReplyForm(forms.Form):
     """A response or a comment; the stance field only where one may be taken."""
 
     body = forms.CharField(
-        label=_("Your reply"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your reply"),
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5, **MENTION_ATTRS}),
     )
     stance = forms.ChoiceField(label=_("Your stance"), choices=STANCE_CHOICES, required=False)
     files = files_field()

@@ -1,8 +1,15 @@
-"""Feed sentences for discussion events."""
+"""Feed sentences for discussion events; authors follow what they post in."""
 
+from contextlib import suppress
+
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from agora.core.events import listener
 from agora.core.feed import register_feed_verbs
+from agora.core.models import Event
+from agora.discussions.actions import follow_thread
+from agora.discussions.models import Thread
 
 register_feed_verbs(
     {
@@ -12,3 +19,17 @@ register_feed_verbs(
         "answer.accepted": _("accepted an answer to “%(thread_title)s”"),
     }
 )
+
+
+@listener("thread.started", "reply.posted")
+def follow_own_thread(event: Event) -> None:
+    """Whoever starts a thread or replies in it follows it (again, after unfollowing).
+
+    Safe to run twice: following twice is one follow.
+    """
+    thread = Thread.objects.select_related("space").filter(pk=event.data.get("thread_id")).first()
+    if event.actor is None or thread is None:
+        return
+    # They may have left the space before the event was delivered.
+    with suppress(PermissionDenied):
+        follow_thread(user=event.actor, thread=thread)

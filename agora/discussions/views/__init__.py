@@ -9,6 +9,7 @@ without JavaScript through plain forms and redirects.
 
 from agora.discussions.views.blog import blog_feed, blog_index
 from agora.discussions.views.editing import markdown_preview
+from agora.discussions.views.follows import space_follow, thread_follow
 from agora.discussions.views.moderation import (
     moderate_post,
     moderation_log_page,
@@ -53,11 +54,13 @@ __all__ = [
     "reply_endorse",
     "reply_react",
     "reply_reactors",
+    "space_follow",
     "review_queue",
     "thread_create",
     "thread_delete",
     "thread_detail",
     "thread_edit",
+    "thread_follow",
     "thread_list",
     "thread_moderate",
 ]

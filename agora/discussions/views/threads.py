@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from agora.discussions.permissions import (
     can_edit,
 )
 from agora.discussions.queries import (
+    is_following_space,
     space_threads,
     unanswered_questions,
 )
@@ -52,6 +55,8 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
         "may_moderate": can_manage(request.user, space),
         "page": paginate(request, threads, per_page=25),
         "can_start": bool(allowed_thread_kinds(request.user, space)),
+        # Called by the full page only (the button is outside the htmx fragment).
+        "following_space": partial(is_following_space, user=request.user, space=space),
     }
     template = "discussions/thread_list.html"
     return render(request, template + ("#thread-results" if request.htmx else ""), context)
