@@ -77,8 +77,9 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
         if request.htmx:
             thread.refresh_from_db(fields=COUNTERS)
             context = _thread_context(request, thread)
+            files = {result.pk: list(result.attachments.all())}
             context["item"] = Response(
-                _prepare(result, user=request.user, thread=thread, reacted=set())
+                _prepare(result, user=request.user, thread=thread, reacted=set(), files=files)
             )
             return render(request, THREAD_TEMPLATE + "#reply-posted", context)
         messages.success(request, _("Your reply is posted."))
