@@ -23,10 +23,10 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
-from agora.core.templatetags.agora import ago
 from agora.discussions.models import Reply
 
 TEMPLATE = "discussions/replies.html"
@@ -98,14 +98,31 @@ def _texts() -> SimpleNamespace:
     )
 
 
-def _iso(value) -> str:
-    """What Django's ``|date:'c'`` writes: ISO 8601 in the current time zone."""
-    return timezone.localtime(value).isoformat()
+class _Dates:
+    """Dates and endorsements as the page writes them: the clock, the time zone
+    and the sentences are read once per page, then one call per reply."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+        self.zone = timezone.get_current_timezone()
+        self.ago = _("%(time)s ago")  # agora's |ago filter, with the page's clock
+        self.endorsed_by = _("Endorsed by %(name)s")
+        self.facilitator = _("a facilitator")
+
+    def __call__(self, reply: Reply) -> _When:
+        when = _When()
+        # What Django's ``|date:'c'`` writes: ISO 8601 in the current time zone.
+        when.iso = reply.created_at.astimezone(self.zone).isoformat()
+        when.ago = self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+        when.endorsed = ""
+        if reply.endorsed_at:
+            name = getattr(reply.endorsed_by, "name", "") or self.facilitator
+            when.endorsed = self.endorsed_by % {"name": name}
+        return when
 
 
-def _endorsed_by(user) -> str:
-    name = getattr(user, "name", "") or _("a facilitator")
-    return _("Endorsed by %(name)s") % {"name": name}
+class _When:
+    __slots__ = ("ago", "endorsed", "iso")
 
 
 def _csrf_input(token: Any) -> Markup:
@@ -145,8 +162,6 @@ def replies_module(
             "urls": _urls(space.slug, thread.pk),
             "text": _texts(),
             "stances": {value: str(label) for value, label in Reply.Stance.choices},
-            "iso": _iso,
-            "ago": ago,
-            "endorsed_by": _endorsed_by,
+            "when": _Dates(),
         }
     )
