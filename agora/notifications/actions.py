@@ -186,6 +186,13 @@ def notify(*, event: Event) -> list[Notification]:
 # --- The recipient's own actions ------------------------------------------------------------
 
 
+def _forget_unread(user: User) -> None:
+    # Now, so this request's next page shows it; and after commit, in case
+    # another request cached the old count in between.
+    queries.forget_unread_counts([user.pk])
+    transaction.on_commit(lambda: queries.forget_unread_counts([user.pk]))
+
+
 @transaction.atomic
 def mark_read(*, user: User, notification: Notification) -> Notification:
     """Mark `user`'s own `notification` read (no-op when it already is)."""
@@ -196,7 +203,7 @@ def mark_read(*, user: User, notification: Notification) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
-        transaction.on_commit(lambda: queries.forget_unread_counts([user.pk]))
+        _forget_unread(user)
     return notification
 
 
@@ -207,7 +214,7 @@ def mark_all_read(*, user: User) -> int:
         read_at=timezone.now()
     )
     if marked:
-        transaction.on_commit(lambda: queries.forget_unread_counts([user.pk]))
+        _forget_unread(user)
     return marked
 
 
