@@ -424,6 +424,13 @@ def cohort_lessons(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "courses/cohort_lessons.html", context)
 
 
+def _unwrap_user(request: HttpRequest) -> None:
+    """Use the user object itself, not its lazy wrapper, as the discussion views do:
+    the space-role cache then lives on one object for the whole page."""
+    if request.user.is_authenticated:  # this also unwraps the lazy object
+        request.user = getattr(request.user, "_wrapped", request.user)
+
+
 def _lesson_context(
     request: HttpRequest,
     cohort: Cohort,
@@ -469,6 +476,7 @@ def _lesson_context(
 
 @login_required
 def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    _unwrap_user(request)
     cohort = access_cohort(request.user, slug)
     lesson = access_lesson(request.user, cohort.course, lesson_id)
     return render(request, "courses/lesson_detail.html", _lesson_context(request, cohort, lesson))
@@ -481,6 +489,7 @@ def _lesson_url(cohort: Cohort, lesson: Lesson) -> str:
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    _unwrap_user(request)
     cohort = access_cohort(request.user, slug)
     lesson = access_lesson(request.user, cohort.course, lesson_id)
     try:
@@ -501,6 +510,7 @@ def lesson_complete(request: HttpRequest, slug: str, lesson_id: int) -> HttpResp
 @login_required
 @require_POST
 def check_attempt(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    _unwrap_user(request)
     cohort = access_cohort(request.user, slug)
     lesson = access_lesson(request.user, cohort.course, lesson_id)
     check = lesson_check(lesson=lesson)
