@@ -152,12 +152,22 @@ def _thread_context(
     reply_form: ReplyForm | None = None,
     comment_form: ReplyForm | None = None,
     comment_parent_id: int | None = None,
+    with_responses: bool = True,
 ) -> dict[str, Any]:
+    """What thread_detail.html and its partials read.
+
+    Without `with_responses`, for a fragment that shows no list (a posted
+    reply, the reply form), no reply is fetched: posting into a long thread
+    then costs what posting into a short one does.
+    """
     user = _viewer(request)
     filters = ReplyFilterForm(request.GET or None, auto_id="filter_%s")
     chosen = filters.cleaned_data if filters.is_valid() else {}
     stance, order = chosen.get("stance", ""), chosen.get("order") or "oldest"
-    if can_see_replies(user, thread, has_posted=False):
+    if not with_responses:
+        visible = _replies_visible(user, thread)
+        responses = []
+    elif can_see_replies(user, thread, has_posted=False):
         visible = True
         responses = thread_replies(thread=thread, stance=stance, order=order)
     else:

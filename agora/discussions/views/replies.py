@@ -76,7 +76,7 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
     if isinstance(result, Reply):
         if request.htmx:
             thread.refresh_from_db(fields=COUNTERS)
-            context = _thread_context(request, thread)
+            context = _thread_context(request, thread, with_responses=False)
             files = {result.pk: list(result.attachments.all())}
             context["item"] = Response(
                 _prepare(result, user=request.user, thread=thread, reacted=set(), files=files)
@@ -90,7 +90,7 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
         ):
             return redirect(next_url)
         return redirect(result)
-    context = _thread_context(request, thread, reply_form=form)
+    context = _thread_context(request, thread, reply_form=form, with_responses=not request.htmx)
     template = THREAD_TEMPLATE + ("#reply-form" if request.htmx else "")
     return render(request, template, context, status=result)
 

@@ -1,0 +1,114 @@
+"""What keeps the thread page fast: no Markdown when serving, the reply list's
+URLs built once per page, posting into a long thread as cheap as into a short one."""
+
+from __future__ import annotations
+
+import markdown_it
+import nh3
+import pytest
+from django.urls import reverse
+
+from agora.discussions import actions
+from agora.discussions.models import Reply, Thread
+from agora.discussions.rendering import _urls
+from tests.factories import UserFactory, add_member
+
+
+@pytest.fixture
+def learner(space):
+    person = UserFactory(name="Leo Learner")
+    add_member(space, person)
+    return person
+
+
+@pytest.fixture
+def thread(space, member):
+    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
+
+
+def _grow(thread: Thread, author, count: int) -> None:
+    Reply.objects.bulk_create(
+        Reply(thread=thread, author=author, body=f"R{i}", body_html=f"<p>R{i}</p>")
+        for i in range(count)
+    )
+
+
+def test_serving_the_thread_page_renders_no_markdown(
+    client_of, thread, member, learner, monkeypatch
+):
+    response = actions.post_reply(author=learner, thread=thread, body="**Bold** answer")
+    actions.post_reply(author=member, thread=thread, body="A *comment*", parent=response)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Markdown rendered or sanitized while serving a page")
+
+    monkeypatch.setattr(markdown_it.MarkdownIt, "render", refuse)
+    monkeypatch.setattr(nh3, "clean", refuse)
+    html = client_of(learner).get(thread.get_absolute_url()).content.decode()
+    assert "<strong>Bold</strong> answer" in html
+    assert "A <em>comment</em>" in html
+
+
+def test_the_reply_list_builds_the_urls_that_reverse_gives(thread):
+    urls = _urls(thread.space.slug, thread.pk)
+    args = [thread.space.slug, thread.pk, 42]
+    assert (urls.thread, urls.accept) == (
+        reverse("thread_detail", args=args[:2]),
+        reverse("answer_accept", args=args[:2]),
+    )
+    assert {
+        name: getattr(urls, name)(42)
+        for name in ("comment", "history", "edit", "delete", "endorse", "flag", "react")
+    } == {
+        "comment": reverse("comment_create", args=args),
+        "history": reverse("reply_history", args=args),
+        "edit": reverse("reply_edit", args=args),
+        "delete": reverse("reply_delete", args=args),
+        "endorse": reverse("reply_endorse", args=args),
+        "flag": reverse("reply_flag", args=args),
+        "react": reverse("reply_react", args=args),
+    }
+    assert urls.reactors(42) == reverse("reply_reactors", args=args)
+    assert urls.download(42) == reverse("attachment_download", args=args)
+    assert urls.moderate(42) == reverse("post_moderate", args=[thread.space.slug, "reply", 42])
+    assert urls.person(42) == reverse("person_detail", args=[42])
+
+
+def test_posting_a_reply_with_htmx_costs_the_same_in_a_long_thread(
+    client_of, thread, member, learner, assert_flat_query_count
+):
+    client = client_of(learner)
+    url = reverse("reply_create", args=[thread.space.slug, thread.pk])
+    posted = []
+
+    def post():
+        response = client.post(url, {"body": "One more"}, HTTP_HX_REQUEST="true")
+        posted.append(response)
+        return response
+
+    assert_flat_query_count(post, grow=lambda: _grow(thread, member, 300))
+    # The fragment is the fresh form and the new reply: the thread's 300
+    # replies were not fetched (nor prepared) to answer it.
+    newest = Reply.objects.filter(thread=thread).latest("pk")
+    html = posted[-1].content.decode()
+    assert f'id="reply-{newest.pk}"' in html
+    assert html.count('class="response"') == 1
+    assert posted[-1].context["responses"] == []
+
+
+def test_a_refused_htmx_reply_costs_the_same_in_a_long_thread(
+    client_of, thread, member, learner, assert_flat_query_count
+):
+    client = client_of(learner)
+    url = reverse("reply_create", args=[thread.space.slug, thread.pk])
+    refused = []
+
+    def post():
+        refused.append(client.post(url, {"body": ""}, HTTP_HX_REQUEST="true"))
+        return refused[-1]
+
+    count = assert_flat_query_count(post, grow=lambda: _grow(thread, member, 300), status=400)
+    assert count <= 8
+    assert refused[-1].context["responses"] == []
+    assert 'id="reply-form"' in refused[-1].content.decode()
+    assert Reply.objects.filter(thread=thread, body="").exists() is False
