@@ -221,8 +221,12 @@ class ThreadFiles:
 def thread_attachments(*, thread: Thread) -> ThreadFiles:
     """Every attachment of `thread` and its replies, in one query."""
     files = ThreadFiles()
-    rows = Attachment.objects.filter(Q(thread=thread) | Q(reply__thread=thread)).order_by(
-        "created_at", "pk"
+    # A UNION, not an OR across the join: each half uses its own index.
+    rows = (
+        Attachment.objects.filter(thread=thread)
+        .order_by()
+        .union(Attachment.objects.filter(reply__thread=thread).order_by())
+        .order_by("created_at", "pk")
     )
     for attachment in rows:
         if attachment.thread_id:
