@@ -111,8 +111,10 @@ def moderate_post(request: HttpRequest, slug: str, post_type: str, post_id: int)
         target = ""
     target = target or f"/spaces/{space.slug}/moderation/"
     if chosen is None:
-        messages.error(request, _("Choose hide, restore or dismiss."))
-        return redirect(target)
+        # Only a hand-made request sends another value: the buttons send these.
+        return render(
+            request, "400.html", {"message": _("Choose hide, restore or dismiss.")}, status=400
+        )
     action, done = chosen
     try:
         action(actor=request.user, post=post)
