@@ -64,7 +64,7 @@ def _editable(request: HttpRequest, course: Course) -> Course:
 
 
 def _lesson_out(lesson: Lesson) -> Lesson:
-    return Lesson.objects.prefetch_related("attachments").get(pk=lesson.pk)
+    return Lesson.objects.select_related("course").prefetch_related("attachments").get(pk=lesson.pk)
 
 
 def _cohort_lesson(request: HttpRequest, cohort_id: int, lesson_id: int) -> tuple[Cohort, Lesson]:
@@ -126,7 +126,11 @@ def create_cohort(request: HttpRequest, course_id: PathId, data: CohortIn):
 def list_lessons(request: HttpRequest, course_id: PathId):
     """Lessons in order: published ones, and drafts for the course's instructors."""
     course = access_course_by_id(request.user, course_id)
-    return course_lessons(viewer=request.user, course=course).prefetch_related("attachments")
+    return (
+        course_lessons(viewer=request.user, course=course)
+        .select_related("course")
+        .prefetch_related("attachments")
+    )
 
 
 @router.post("/courses/{course_id}/lessons", response={201: LessonOut}, url_name="lesson_create")
@@ -142,7 +146,11 @@ def reorder_lessons(request: HttpRequest, course_id: PathId, data: LessonOrderIn
     """Put the course's lessons in a new order (every lesson once)."""
     course = _editable(request, access_course_by_id(request.user, course_id))
     actions.reorder_lessons(actor=request.user, course=course, lesson_ids=data.lesson_ids)
-    return list(course_lessons(viewer=request.user, course=course).prefetch_related("attachments"))
+    return list(
+        course_lessons(viewer=request.user, course=course)
+        .select_related("course")
+        .prefetch_related("attachments")
+    )
 
 
 @router.get("/lessons/{lesson_id}", response=LessonOut, url_name="lesson")

@@ -121,6 +121,13 @@ class LessonAttachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The checked download (the media address is not served to readers)."""
+        return reverse(
+            "lesson_attachment_download",
+            args=[self.lesson.course.slug, self.lesson_id, self.pk],
+        )
+
 
 class LessonPrompt(models.Model):
     """A lesson's discussion prompt in one cohort: a prompt thread of the cohort's space."""

@@ -77,7 +77,7 @@ class AttachmentOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return obj.file.url
+        return obj.get_absolute_url()
 
 
 class LessonOut(Schema):

@@ -18,6 +18,11 @@ urlpatterns = [
     path(LESSON + "move/", views.lesson_move, name="lesson_move"),
     path(LESSON + "files/", views.attachment_add, name="lesson_attachment_add"),
     path(
+        LESSON + "files/<int:attachment_id>/",
+        views.attachment_download,
+        name="lesson_attachment_download",
+    ),
+    path(
         LESSON + "files/<int:attachment_id>/remove/",
         views.attachment_remove,
         name="lesson_attachment_remove",

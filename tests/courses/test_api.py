@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agora.accounts.models import User
 from agora.courses import actions
@@ -189,3 +190,24 @@ def test_members_may_not_create_courses(api_of, learner):
     assert response.status_code == 403
     staff = UserFactory(org_role=User.OrgRole.STAFF)
     assert api_of(staff).post("/courses", {"title": "Ours"}).status_code == 201
+
+
+def test_lesson_list_query_count_is_flat(api_of, instructor, course, assert_flat_query_count):
+    def lessons(count: int) -> None:
+        for index in range(count):
+            lesson = actions.create_lesson(actor=instructor, course=course, title=f"L{index}")
+            actions.add_attachment(
+                actor=instructor,
+                lesson=lesson,
+                upload=SimpleUploadedFile(f"n{index}.txt", b"notes"),
+            )
+
+    lessons(2)
+    api = api_of(instructor)
+    assert_flat_query_count(
+        lambda: api.get(f"/courses/{course.pk}/lessons"), grow=lambda: lessons(8)
+    )
+    items = api.get(f"/courses/{course.pk}/lessons").json()["items"]
+    assert items[0]["attachments"][0]["url"] == (
+        f"/courses/{course.slug}/lessons/{items[0]['id']}/files/{items[0]['attachments'][0]['id']}/"
+    )

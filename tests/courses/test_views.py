@@ -16,6 +16,7 @@ from tests.courses.conftest import make_check
 from tests.factories import UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 
 
 def lesson_url(cohort, lesson, action: str = "") -> str:
@@ -421,3 +422,27 @@ def test_course_list_shows_visible_courses(client_of, instructor, course, cohort
     html = client_of(learner).get(reverse("course_list")).content.decode()
     assert course.title in html
     assert hidden.title not in html
+
+
+def test_lesson_files_are_served_only_to_those_who_see_the_lesson(
+    client_of, instructor, course, cohort, lesson, draft, learner
+):
+    shown = actions.add_attachment(
+        actor=instructor, lesson=lesson, upload=SimpleUploadedFile("chart.png", PNG)
+    )
+    hidden = actions.add_attachment(
+        actor=instructor, lesson=draft, upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.7\n")
+    )
+    html = client_of(learner).get(lesson_url(cohort, lesson)).content.decode()
+    assert f'href="{shown.get_absolute_url()}"' in html
+    response = client_of(learner).get(shown.get_absolute_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == (
+        "image/png",
+        "nosniff",
+    )
+    assert client_of(learner).get(hidden.get_absolute_url()).status_code == 404
+    response = client_of(instructor).get(hidden.get_absolute_url())
+    assert response["Content-Disposition"] == 'attachment; filename="notes.pdf"'
+    assert client_of(UserFactory()).get(shown.get_absolute_url()).status_code == 404

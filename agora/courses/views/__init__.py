@@ -9,6 +9,7 @@ the form again with its errors (status 400) and what was typed.
 
 from agora.courses.views.courses import (
     attachment_add,
+    attachment_download,
     attachment_remove,
     check_save,
     cohort_create,
@@ -35,6 +36,7 @@ from agora.courses.views.learning import (
 
 __all__ = [
     "attachment_add",
+    "attachment_download",
     "attachment_remove",
     "check_attempt",
     "check_save",
