@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     Max,
     OuterRef,
@@ -56,7 +57,14 @@ def course_instructors(*, course: Course) -> list[User]:
 
 
 def course_cohorts(*, viewer: User, course: Course) -> QuerySet[Cohort]:
-    return cohorts_visible_to(viewer, course).select_related("space").order_by("created_at", "pk")
+    """Cohorts of `course` `viewer` may read, oldest first; `is_mine` where they belong."""
+    mine = Membership.objects.filter(space=OuterRef("space"), user_id=viewer.pk)
+    return (
+        cohorts_visible_to(viewer, course)
+        .select_related("space")
+        .annotate(is_mine=Exists(mine))
+        .order_by("created_at", "pk")
+    )
 
 
 def course_lessons(*, viewer: User, course: Course) -> QuerySet[Lesson]:

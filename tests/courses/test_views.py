@@ -446,3 +446,11 @@ def test_lesson_files_are_served_only_to_those_who_see_the_lesson(
     response = client_of(instructor).get(hidden.get_absolute_url())
     assert response["Content-Disposition"] == 'attachment; filename="notes.pdf"'
     assert client_of(UserFactory()).get(shown.get_absolute_url()).status_code == 404
+
+
+def test_course_page_links_lessons_in_my_own_cohort(client_of, instructor, course, lesson, learner):
+    actions.add_cohort(actor=instructor, course=course, name="Open first", visibility="open")
+    mine = actions.add_cohort(actor=instructor, course=course, name="Mine", visibility="private")
+    add_member(mine.space, learner)
+    html = client_of(learner).get(course.get_absolute_url()).content.decode()
+    assert f'href="{lesson_url(mine, lesson)}"' in html

@@ -93,10 +93,13 @@ def course_create(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = access_course(request.user, slug)
     may_edit = can_edit_course(request.user, course)
+    cohorts = list(course_cohorts(viewer=request.user, course=course))
     context = {
         "course": course,
         "instructors": course_instructors(course=course),
-        "cohorts": list(course_cohorts(viewer=request.user, course=course)),
+        "cohorts": cohorts,
+        # Lesson links open in the viewer's own cohort, else in the first they may read.
+        "home_cohort": next((c for c in cohorts if c.is_mine), cohorts[0] if cohorts else None),
         "lessons": list(lesson_outline(viewer=request.user, course=course)),
         "may_edit": may_edit,
         "may_add_cohort": can_add_cohort(request.user, course),
