@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from agora.accounts.models import User
 from agora.courses import actions
@@ -454,3 +455,23 @@ def test_course_page_links_lessons_in_my_own_cohort(client_of, instructor, cours
     add_member(mine.space, learner)
     html = client_of(learner).get(course.get_absolute_url()).content.decode()
     assert f'href="{lesson_url(mine, lesson)}"' in html
+
+
+def test_oversized_attachment_and_prompt_without_cohort_are_400(
+    client_of, instructor, lesson, settings
+):
+    settings.AGORA_MAX_ATTACHMENT_BYTES = 100
+    client = client_of(instructor)
+    response = client.post(
+        edit_url(lesson, "lesson_attachment_add"),
+        {"file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 200)},
+    )
+    assert response.status_code == 400
+    assert "The file is too large: the limit is 100\xa0bytes." in response.content.decode()
+    response = client.post(
+        edit_url(lesson, "lesson_prompt_add"), {"title": "Agree?", "body": "Typed *text*"}
+    )
+    assert response.status_code == 400
+    assert escape(actions.NO_COHORTS) in response.content.decode()
+    assert response.context["prompt_form"]["body"].value() == "Typed *text*"
+    assert LessonAttachment.objects.exists() is False
