@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agora.accounts.models import User
@@ -17,7 +18,7 @@ from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import can_see_replies
 from agora.notifications.models import Notification
 from agora.spaces.models import Membership
-from agora.spaces.permissions import can_view_content
+from agora.spaces.permissions import can_view_content, spaces_with_content_visible_to
 
 if TYPE_CHECKING:
     from agora.spaces.models import Space
@@ -26,8 +27,21 @@ BATCH = 500
 
 
 def access_notification(user: User, notification_id: int) -> Notification:
-    """Return `user`'s notification `notification_id`, else raise Http404."""
-    return get_object_or_404(Notification, pk=notification_id, recipient=user)
+    """Return `user`'s notification `notification_id`, else raise Http404.
+
+    Also 404 when it is about a space the person may no longer read.
+    """
+    return get_object_or_404(notifications_visible_to(user), pk=notification_id)
+
+
+def notifications_visible_to(user: User) -> QuerySet[Notification]:
+    """`user`'s own notifications about spaces they may still read.
+
+    Someone who left a secret space keeps its rows, but no longer sees their
+    snippets.
+    """
+    readable = Q(space__isnull=True) | Q(space__in=spaces_with_content_visible_to(user))
+    return Notification.objects.filter(readable, recipient=user)
 
 
 def readers_among(

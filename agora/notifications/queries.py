@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from agora.accounts.models import User
 from agora.notifications.models import Notification
+from agora.notifications.permissions import notifications_visible_to
 
 # The badge counts up to this many and then says "99+".
 BADGE_CAP = 100
@@ -18,7 +19,7 @@ UNREAD_CACHE_SECONDS = 300
 def inbox(*, user: User) -> QuerySet[Notification]:
     """`user`'s notifications, newest first, with what the list shows of the actor."""
     return (
-        Notification.objects.filter(recipient=user)
+        notifications_visible_to(user)
         .select_related("actor__profile")
         .order_by("-created_at", "-pk")
     )
@@ -39,7 +40,8 @@ def unread_count(*, user: User) -> int:
     count = cache.get(key)
     if count is None:
         count = (
-            Notification.objects.filter(recipient=user, read_at__isnull=True)
+            notifications_visible_to(user)
+            .filter(read_at__isnull=True)
             .values("pk")[:BADGE_CAP]
             .count()
         )

@@ -14,7 +14,9 @@ from agora.discussions import actions
 from agora.notifications import actions as notification_actions
 from agora.notifications.models import Channel, Kind, Notification, Preference
 from agora.notifications.queries import forget_unread_counts
-from tests.factories import UserFactory, add_member
+from agora.spaces.actions import leave_space
+from agora.spaces.models import Space
+from tests.factories import UserFactory, add_member, make_space
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +255,22 @@ def test_an_expired_unsubscribe_token_is_refused(member, monkeypatch):
 
     assert response.status_code == 400
     assert Preference.objects.exists() is False
+
+
+def test_notifications_of_a_space_one_left_are_no_longer_shown(
+    client_of, delivered, facilitator, member
+):
+    secret = make_space(
+        creator=facilitator, name="Board", visibility=Space.Visibility.SECRET, members=(member,)
+    )
+    thread = delivered(actions.start_thread, author=member, space=secret, title="Pay")
+    delivered(actions.post_reply, author=facilitator, thread=thread, body="Secret figures")
+    notification = Notification.objects.get(recipient=member)
+    client = client_of(member)
+    assert "Secret figures" in client.get("/notifications/").content.decode()
+
+    delivered(leave_space, user=member, space=secret)
+
+    assert "Secret figures" not in client.get("/notifications/").content.decode()
+    assert client.get(f"/notifications/{notification.pk}/").status_code == 404
+    assert 'aria-label="Notifications"' in client.get("/").content.decode()
