@@ -10,6 +10,13 @@ The markup lives in ``jinja2/discussions/replies.html``; Django's
 ``thread_detail.html`` keeps its partial names (``response-item``,
 ``comment-item``, ``reactions``…) and fills them with the tags of
 ``templatetags/discussion_replies.py``, which call `replies_module`.
+
+Each reply's article is also kept, once rendered, in a per-process table
+(`_articles`) keyed on everything it shows: the reply's own values and those
+`_prepare` attached (the viewer's rights, reactions, marks), its author's
+and endorser's names and photo, and the page's (thread, rights, language,
+time zone). The two things that change without the reply changing — "3 hours
+ago" and the CSRF token — are left as markers and filled in on the way out.
 """
 
 from __future__ import annotations
@@ -24,12 +31,20 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from agora.discussions.models import Reply
 
 TEMPLATE = "discussions/replies.html"
+# Comments: escaped text never contains them and sanitized HTML has none (nh3).
+AGO = "<!--agora:ago-->"
+CSRF = "<!--agora:csrf-->"
+_AGO_MARKER = Markup("<!--agora:ago-->")
+_CSRF_MARKER = Markup("<!--agora:csrf-->")
+ARTICLES_KEPT = 5000
+_articles: dict[tuple, str] = {}
 # An id no row has, reversed once per URL name and then replaced by each reply's id.
 _SLOT = 987654321012345
 
@@ -113,16 +128,68 @@ class _Dates:
         when = _When()
         # What Django's ``|date:'c'`` writes: ISO 8601 in the current time zone.
         when.iso = reply.created_at.astimezone(self.zone).isoformat()
-        when.ago = self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+        when.ago = _AGO_MARKER  # filled in by `_Articles` (it changes by the minute)
         when.endorsed = ""
         if reply.endorsed_at:
             name = getattr(reply.endorsed_by, "name", "") or self.facilitator
             when.endorsed = self.endorsed_by % {"name": name}
         return when
 
+    def ago_of(self, reply: Reply) -> str:
+        return self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+
 
 class _When:
     __slots__ = ("ago", "endorsed", "iso")
+
+
+class _Articles:
+    """The ``reply_article`` macro behind the per-process table of rendered articles."""
+
+    def __init__(self, page: tuple, dates: _Dates) -> None:
+        self.page = page
+        self.dates = dates
+        self.macro: Any = None  # the module's reply_article, set once it exists
+
+    def __call__(self, reply: Reply) -> Markup:
+        key = _article_key(self.page, reply)
+        html = _articles.get(key) if key is not None else None
+        if html is None:
+            html = str(self.macro(reply))
+            if key is not None:
+                if len(_articles) >= ARTICLES_KEPT:
+                    _articles.clear()
+                _articles[key] = html
+        if AGO in html:
+            html = html.replace(AGO, str(escape(self.dates.ago_of(reply))))
+        return Markup(html)  # noqa: S704 (rendered by Jinja2 with autoescape)
+
+
+def _article_key(page: tuple, reply: Reply) -> tuple | None:
+    """Everything a reply's article shows, or None when a value is not hashable."""
+    values = tuple(
+        tuple(value) if isinstance(value, list) else value
+        for name, value in reply.__dict__.items()
+        if not name.startswith("_")
+    )
+    cached = reply._state.fields_cache
+    author, endorser = cached.get("author"), cached.get("endorsed_by")
+    if (reply.author_id and author is None) or (reply.endorsed_by_id and endorser is None):
+        return None  # not fetched with the reply: its names are not known here
+    profile = author._state.fields_cache.get("profile") if author is not None else None
+    if author is not None and profile is None:
+        return None
+    related = (
+        getattr(author, "name", None),
+        str(getattr(profile, "photo", "") or ""),
+        getattr(endorser, "name", None),
+    )
+    key = (page, values, related)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _csrf_input(token: Any) -> Markup:
@@ -130,6 +197,11 @@ def _csrf_input(token: Any) -> Markup:
     if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's marker, no secret)
         return Markup("")
     return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(str(token))
+
+
+def finish(html: str, csrf_token: Any) -> str:
+    """Put the page's CSRF input where the macros left its marker."""
+    return html.replace(CSRF, str(_csrf_input(csrf_token))) if CSRF in html else html
 
 
 def replies_module(
@@ -146,8 +218,21 @@ def replies_module(
 ):
     """Return the replies template's macros (``responses``, ``response_item``,
     ``comment_item``, ``comment_link``, ``reactions``, ``attachments``) bound
-    to one page: its thread, the viewer's rights and CSRF token."""
-    return environment.get_template(TEMPLATE).make_module(
+    to one page: its thread and the viewer's rights. Their output holds a
+    CSRF marker: pass it through `finish`."""
+    dates = _Dates()
+    page = (
+        space.slug,
+        thread.pk,
+        thread.accepted_reply_id,
+        may_moderate,
+        may_accept,
+        str(reaction_error),
+        get_language(),
+        str(dates.zone),
+    )
+    articles = _Articles(page, dates)
+    module = environment.get_template(TEMPLATE).make_module(
         {
             "space": space,
             "thread": thread,
@@ -158,10 +243,13 @@ def replies_module(
             "comment_parent_id": comment_parent_id,
             # Django rendered and escaped it.
             "comment_form_html": Markup(comment_form_html) if comment_form_html else "",  # noqa: S704
-            "csrf_input": _csrf_input(csrf_token),
+            "csrf_input": _CSRF_MARKER,
             "urls": _urls(space.slug, thread.pk),
             "text": _texts(),
             "stances": {value: str(label) for value, label in Reply.Stance.choices},
-            "when": _Dates(),
+            "when": dates,
+            "reply_body": articles,
         }
     )
+    articles.macro = module.reply_article
+    return module

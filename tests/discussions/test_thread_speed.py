@@ -3,6 +3,8 @@ URLs built once per page, posting into a long thread as cheap as into a short on
 
 from __future__ import annotations
 
+import re
+
 import markdown_it
 import nh3
 import pytest
@@ -112,3 +114,64 @@ def test_a_refused_htmx_reply_costs_the_same_in_a_long_thread(
     assert refused[-1].context["responses"] == []
     assert 'id="reply-form"' in refused[-1].content.decode()
     assert Reply.objects.filter(thread=thread, body="").exists() is False
+
+
+# --- The table of rendered articles: what a reply shows is never stale -----------------
+
+
+def _article(html: str, reply: Reply) -> str:
+    start = html.index(f'id="reply-{reply.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_rendered_article_follows_every_change_of_its_reply(client_of, thread, member, learner):
+    reply = actions.post_reply(author=learner, thread=thread, body="First *take*")
+    client = client_of(member)
+
+    def article() -> str:
+        html = client.get(thread.get_absolute_url()).content.decode()
+        assert "<!--agora:" not in html  # every marker was filled in
+        return _article(html, reply)
+
+    assert "First <em>take</em>" in article()
+    assert '<span class="reaction-count">0</span>' in article()
+    actions.react(user=member, reply=reply, kind="helpful")
+    assert 'aria-pressed="true" aria-label="Mark helpful (1)"' in article()
+    actions.edit_reply(editor=learner, reply=reply, body="Second take")
+    assert "Second take" in article()
+    assert "First" not in article()
+    learner.name = "Leona Learner"
+    learner.save()
+    assert "Leona Learner" in article()
+    assert "Leo Learner" not in article()
+
+
+def test_a_rendered_article_shows_each_viewer_their_own_rights(client_of, thread, member, learner):
+    reply = actions.post_reply(author=learner, thread=thread, body="Mine")
+    edit = reverse("reply_edit", args=[thread.space.slug, thread.pk, reply.pk])
+    react = reverse("reply_react", args=[thread.space.slug, thread.pk, reply.pk])
+    for _ in range(2):  # the second time from the table
+        as_author = _article(
+            client_of(learner).get(thread.get_absolute_url()).content.decode(), reply
+        )
+        as_member = _article(
+            client_of(member).get(thread.get_absolute_url()).content.decode(), reply
+        )
+        assert (edit in as_author, react in as_author) == (True, False)
+        assert (edit in as_member, react in as_member) == (False, True)
+
+
+def test_a_rendered_article_carries_the_viewers_own_csrf_token(client_of, thread, member, learner):
+    reply = actions.post_reply(author=learner, thread=thread, body="Vote")
+    client_of(learner).get(thread.get_absolute_url())  # renders the article first
+    client = client_of(member)
+    client.handler.enforce_csrf_checks = True
+    html = client.get(thread.get_absolute_url()).content.decode()
+    token = re.search(
+        rf'id="reactions-{reply.pk}".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S
+    ).group(1)
+    url = reverse("reply_react", args=[thread.space.slug, thread.pk, reply.pk])
+    response = client.post(url, {"add": "thanks", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.thanks_count == 1

@@ -9,7 +9,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
-from agora.discussions.rendering import replies_module
+from agora.discussions.rendering import finish, replies_module
 
 register = template.Library()
 THREAD_TEMPLATE = "discussions/thread_detail.html"
@@ -49,36 +49,36 @@ def _comment_form(context: template.Context) -> str:
         return partial.render(context)
 
 
-def _safe(html: Markup) -> str:
+def _safe(html: Markup, context: template.Context) -> str:
     # Jinja2 escaped what needed it.
-    return mark_safe(str(html))
+    return mark_safe(finish(str(html), context.get("csrf_token")))
 
 
 @register.simple_tag(takes_context=True)
 def response_list(context: template.Context, responses: list) -> str:
-    return _safe(_macros(context).responses(responses))
+    return _safe(_macros(context).responses(responses), context)
 
 
 @register.simple_tag(takes_context=True)
 def response_item(context: template.Context, item: Any) -> str:
-    return _safe(_macros(context).response_item(item))
+    return _safe(_macros(context).response_item(item), context)
 
 
 @register.simple_tag(takes_context=True)
 def comment_item(context: template.Context, reply: Any) -> str:
-    return _safe(_macros(context).comment_item(reply))
+    return _safe(_macros(context).comment_item(reply), context)
 
 
 @register.simple_tag(takes_context=True)
 def comment_link(context: template.Context, parent_pk: int) -> str:
-    return _safe(_macros(context).comment_link(parent_pk))
+    return _safe(_macros(context).comment_link(parent_pk), context)
 
 
 @register.simple_tag(takes_context=True)
 def reply_reactions(context: template.Context, reply: Any) -> str:
-    return _safe(_macros(context).reactions(reply))
+    return _safe(_macros(context).reactions(reply), context)
 
 
 @register.simple_tag(takes_context=True)
 def attachment_list(context: template.Context, files: Any) -> str:
-    return _safe(_macros(context).attachments(files))
+    return _safe(_macros(context).attachments(files), context)
