@@ -7,14 +7,14 @@ Correct answers of a check are shown to the course's instructors only.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from agora.api.pagination import PageQuery, Pages
 from agora.api.schemas import PathId
 from agora.courses import actions
-from agora.courses.models import Cohort, Course, Lesson
+from agora.courses.models import Cohort, Course, Lesson, Question
 from agora.courses.permissions import (
     CANNOT_ROSTER,
     access_cohort_by_id,
@@ -38,6 +38,7 @@ from agora.courses.queries import (
 from agora.courses.schemas import (
     AttemptIn,
     AttemptOut,
+    CheckIn,
     CheckOut,
     CohortIn,
     CohortOut,
@@ -50,7 +51,10 @@ from agora.courses.schemas import (
     LessonOut,
     LessonPatch,
     ProgressOut,
+    PromptIn,
+    PromptOut,
     PublicationIn,
+    QuestionIn,
     RosterPage,
 )
 
@@ -174,6 +178,97 @@ def publish_lesson(request: HttpRequest, lesson_id: PathId, data: PublicationIn)
     return _lesson_out(lesson)
 
 
+@router.post("/lessons/{lesson_id}/prompt", response={201: list[PromptOut]}, url_name="prompt_add")
+def add_prompt(request: HttpRequest, lesson_id: PathId, data: PromptIn):
+    """Open the lesson's prompt: a prompt thread in each cohort that has none yet."""
+    lesson = access_lesson_by_id(request.user, lesson_id)
+    prompts = actions.add_prompt(actor=request.user, lesson=lesson, **data.model_dump())
+    return Status(201, prompts)
+
+
+# --- building knowledge checks ---------------------------------------------------------
+
+
+def _check_out(request: HttpRequest, lesson: Lesson) -> dict:
+    check = lesson_check(lesson=lesson)
+    if check is None:
+        raise Http404("This lesson has no knowledge check.")
+    reveal = can_edit_course(request.user, lesson.course)
+    return {
+        "lesson_id": lesson.pk,
+        "passing_score": check.passing_score,
+        "questions": [
+            {
+                "id": question.pk,
+                "text": question.text,
+                "choices": [
+                    {
+                        "id": choice.pk,
+                        "text": choice.text,
+                        "is_correct": choice.is_correct if reveal else None,
+                    }
+                    for choice in question.choices.all()
+                ],
+            }
+            for question in check.questions.all()
+        ],
+    }
+
+
+@router.put("/lessons/{lesson_id}/check", response=CheckOut, url_name="check_save")
+def save_check(request: HttpRequest, lesson_id: PathId, data: CheckIn):
+    """Give the lesson a knowledge check, or change its passing score (instructors)."""
+    lesson = access_lesson_by_id(request.user, lesson_id)
+    actions.set_check(actor=request.user, lesson=lesson, passing_score=data.passing_score)
+    return _check_out(request, lesson)
+
+
+def _question_of(request: HttpRequest, question_id: int) -> Question:
+    question = (
+        Question.objects.select_related("knowledge_check__lesson__course")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    access_lesson_by_id(request.user, question.knowledge_check.lesson_id)
+    return question
+
+
+@router.post(
+    "/lessons/{lesson_id}/check/questions", response={201: CheckOut}, url_name="question_add"
+)
+def add_question(request: HttpRequest, lesson_id: PathId, data: QuestionIn):
+    """Add a multiple-choice question to the lesson's check; returns the whole check."""
+    lesson = access_lesson_by_id(request.user, lesson_id)
+    actions.add_question(
+        actor=request.user,
+        lesson=lesson,
+        text=data.text,
+        choices=[(choice.text, choice.is_correct) for choice in data.choices],
+    )
+    return Status(201, _check_out(request, lesson))
+
+
+@router.put("/questions/{question_id}", response=CheckOut, url_name="question_update")
+def update_question(request: HttpRequest, question_id: PathId, data: QuestionIn):
+    """Replace a question's text and choices; returns the whole check."""
+    question = _question_of(request, question_id)
+    actions.update_question(
+        actor=request.user,
+        question=question,
+        text=data.text,
+        choices=[(choice.text, choice.is_correct) for choice in data.choices],
+    )
+    return _check_out(request, question.knowledge_check.lesson)
+
+
+@router.delete("/questions/{question_id}", response={204: None}, url_name="question_delete")
+def delete_question(request: HttpRequest, question_id: PathId):
+    actions.delete_question(actor=request.user, question=_question_of(request, question_id))
+    return Status(204, None)
+
+
 # --- learning in a cohort --------------------------------------------------------------
 
 
@@ -204,30 +299,7 @@ def uncomplete_lesson(request: HttpRequest, cohort_id: PathId, lesson_id: PathId
 @router.get("/lessons/{lesson_id}/check", response=CheckOut, url_name="lesson_check")
 def get_check(request: HttpRequest, lesson_id: PathId):
     """The lesson's knowledge check; which choices are right only for its instructors."""
-    lesson = access_lesson_by_id(request.user, lesson_id)
-    check = lesson_check(lesson=lesson)
-    if check is None:
-        raise ValidationError(actions.NO_CHECK, code="no_check")
-    reveal = can_edit_course(request.user, lesson.course)
-    return {
-        "lesson_id": lesson.pk,
-        "passing_score": check.passing_score,
-        "questions": [
-            {
-                "id": question.pk,
-                "text": question.text,
-                "choices": [
-                    {
-                        "id": choice.pk,
-                        "text": choice.text,
-                        "is_correct": choice.is_correct if reveal else None,
-                    }
-                    for choice in question.choices.all()
-                ],
-            }
-            for question in check.questions.all()
-        ],
-    }
+    return _check_out(request, access_lesson_by_id(request.user, lesson_id))
 
 
 @router.post(

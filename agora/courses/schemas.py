@@ -189,3 +189,37 @@ class RosterPage(Schema):
     page: int
     page_size: int
     items: list[RosterOut]
+
+
+class PromptIn(In):
+    title: str = Field(min_length=1, max_length=200, description="The prompt's question.")
+    body: str = Field(default="", max_length=20_000, description="Markdown.")
+    post_first: StrictBool = Field(
+        default=False, description="Learners see classmates' replies after posting their own."
+    )
+
+
+class PromptOut(Schema):
+    cohort_id: int
+    thread_id: int
+    thread_url: str
+
+    @staticmethod
+    def resolve_thread_url(obj) -> str:
+        return obj.thread.get_absolute_url()
+
+
+class CheckIn(In):
+    passing_score: int = Field(ge=0, le=100, strict=True, description="Percent to pass.")
+
+
+class ChoiceIn(In):
+    text: str = Field(min_length=1, max_length=500)
+    is_correct: StrictBool = False
+
+
+class QuestionIn(In):
+    text: str = Field(min_length=1, max_length=1000)
+    choices: list[ChoiceIn] = Field(
+        min_length=2, max_length=20, description="Two or more, at least one correct."
+    )

@@ -211,3 +211,51 @@ def test_lesson_list_query_count_is_flat(api_of, instructor, course, assert_flat
     assert items[0]["attachments"][0]["url"] == (
         f"/courses/{course.slug}/lessons/{items[0]['id']}/files/{items[0]['attachments'][0]['id']}/"
     )
+
+
+def test_instructor_builds_prompt_and_check_through_the_api(api_of, instructor, cohort, lesson):
+    api = api_of(instructor)
+    response = api.post(f"/lessons/{lesson.pk}/prompt", {"title": "Agree?", "post_first": True})
+    assert response.status_code == 201
+    (prompt,) = response.json()
+    assert prompt["cohort_id"] == cohort.pk
+    assert api.get(f"/lessons/{lesson.pk}/check").status_code == 404
+    response = api.send("put", f"/lessons/{lesson.pk}/check", {"passing_score": 80})
+    assert response.json() == {"lesson_id": lesson.pk, "passing_score": 80, "questions": []}
+    response = api.post(
+        f"/lessons/{lesson.pk}/check/questions",
+        {"text": "Which?", "choices": [{"text": "A", "is_correct": True}, {"text": "B"}]},
+    )
+    assert response.status_code == 201
+    (question,) = response.json()["questions"]
+    assert [(c["text"], c["is_correct"]) for c in question["choices"]] == [
+        ("A", True),
+        ("B", False),
+    ]
+    response = api.post(
+        f"/lessons/{lesson.pk}/check/questions",
+        {"text": "Which?", "choices": [{"text": "A"}, {"text": "B"}]},
+    )
+    assert response.json() == invalid(choices=[str(actions.ONE_CORRECT)])
+    response = api.post(
+        f"/lessons/{lesson.pk}/check/questions", {"text": "Which?", "choices": [{"text": "A"}]}
+    )
+    assert response.status_code == 422
+    response = api.send(
+        "put",
+        f"/questions/{question['id']}",
+        {"text": "Which one?", "choices": [{"text": "C"}, {"text": "D", "is_correct": True}]},
+    )
+    assert [c["text"] for c in response.json()["questions"][0]["choices"]] == ["C", "D"]
+    assert api.send("delete", f"/questions/{question['id']}").status_code == 204
+
+
+def test_learners_cannot_build_checks_through_the_api(api_of, instructor, cohort, lesson, learner):
+    ((question, _right, _wrong), _rest) = make_check(instructor, lesson)
+    api = api_of(learner)
+    assert api.send("put", f"/lessons/{lesson.pk}/check", {"passing_score": 0}).status_code == 403
+    response = api.send("delete", f"/questions/{question.pk}")
+    assert response.status_code == 403
+    assert api_of(UserFactory()).send("delete", f"/questions/{question.pk}").status_code == 404
+    assert api.post(f"/lessons/{lesson.pk}/prompt", {"title": "Mine"}).status_code == 403
+    assert lesson.knowledge_check.questions.count() == 2
