@@ -100,6 +100,19 @@ def test_instructor_builds_a_lesson_and_a_learner_takes_it(open_tab):
         [(learner.pk, 100, True)],
     )
 
+    page = learner_tab.goto(f"/spaces/{cohort.space.slug}/lessons/")
+    expect(page.locator(f"#progress-{lesson.pk}")).to_contain_text("100 %")
+    assert_accessible(page, "progress page")
+
+    # The instructor's views of it: the course page, the cohort's roster.
+    page = tab.goto("/courses/")
+    page.get_by_role("link", name="Statistics for teams").click()
+    expect(page.get_by_role("link", name="Means and medians", exact=True)).to_be_visible()
+    assert_accessible(page, "course page")
+    page = tab.goto(f"/spaces/{cohort.space.slug}/roster/")
+    expect(page.locator(f"#learner-{learner.pk}")).to_contain_text("1 / 1")
+    assert_accessible(page, "roster")
+
     # On a phone the prompt comes below the lesson.
     phone = open_tab(user=learner, viewport={"width": 390, "height": 844})
     page = phone.goto(f"/spaces/{cohort.space.slug}/lessons/{lesson.pk}/")
