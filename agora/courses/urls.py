@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("spaces/<slug:slug>/lessons/", views.cohort_lessons, name="cohort_lessons"),
     path("spaces/<slug:slug>/roster/", views.cohort_roster, name="cohort_roster"),
+    path(
+        "spaces/<slug:slug>/roster/<int:user_id>/",
+        views.learner_progress,
+        name="learner_progress",
+    ),
     path(COHORT_LESSON, views.lesson_detail, name="lesson_detail"),
     path(COHORT_LESSON + "complete/", views.lesson_complete, name="lesson_complete"),
     path(COHORT_LESSON + "check/", views.check_attempt, name="lesson_check_attempt"),

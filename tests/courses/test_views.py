@@ -475,3 +475,23 @@ def test_oversized_attachment_and_prompt_without_cohort_are_400(
     assert escape(actions.NO_COHORTS) in response.content.decode()
     assert response.context["prompt_form"]["body"].value() == "Typed *text*"
     assert LessonAttachment.objects.exists() is False
+
+
+def test_instructor_opens_a_learners_progress_from_the_roster(
+    client_of, instructor, cohort, lesson, learner
+):
+    actions.complete_lesson(user=learner, cohort=cohort, lesson=lesson)
+    url = reverse("learner_progress", args=[cohort.space.slug, learner.pk])
+    roster_page = client_of(instructor).get(reverse("cohort_roster", args=[cohort.space.slug]))
+    assert f'href="{url}"' in roster_page.content.decode()
+    response = client_of(instructor).get(url)
+    assert [(row.lesson, row.completed) for row in response.context["rows"]] == [(lesson, True)]
+    assert f"Progress of {learner.name}" in response.content.decode()
+    assert client_of(learner).get(url).status_code == 403
+    stranger = UserFactory()
+    assert (
+        client_of(instructor)
+        .get(reverse("learner_progress", args=[cohort.space.slug, stranger.pk]))
+        .status_code
+        == 404
+    )

@@ -30,6 +30,7 @@ from agora.courses.views.learning import (
     check_attempt,
     cohort_lessons,
     cohort_roster,
+    learner_progress,
     lesson_complete,
     lesson_detail,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "course_detail",
     "course_edit",
     "course_list_page",
+    "learner_progress",
     "lesson_complete",
     "lesson_create",
     "lesson_detail",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +41,7 @@ from agora.courses.queries import (
     roster,
 )
 from agora.discussions.views.page import _thread_context
+from agora.spaces.models import Membership
 
 # --- learning in a cohort --------------------------------------------------------------
 
@@ -57,6 +58,26 @@ def cohort_lessons(request: HttpRequest, slug: str) -> HttpResponse:
         "may_learn": can_learn_in(request.user, cohort),
         "may_edit": can_edit_course(request.user, cohort.course),
         "may_roster": can_view_roster(request.user, cohort),
+    }
+    return render(request, "courses/cohort_lessons.html", context)
+
+
+@login_required
+def learner_progress(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """One learner's progress in the cohort, for its instructors (from the roster)."""
+    cohort = access_cohort(request.user, slug)
+    if not can_view_roster(request.user, cohort):
+        raise PermissionDenied(CANNOT_ROSTER)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), space=cohort.space, user_id=user_id
+    )
+    context = {
+        "cohort": cohort,
+        "course": cohort.course,
+        "space": cohort.space,
+        "learner": membership.user,
+        "rows": progress(viewer=request.user, user=membership.user, cohort=cohort),
+        "may_roster": True,
     }
     return render(request, "courses/cohort_lessons.html", context)
 
