@@ -8,8 +8,9 @@ from ninja.pagination import paginate
 from agora.accounts import actions
 from agora.accounts.models import User
 from agora.accounts.permissions import CONTACT_FIELDS, access_person, visible_contact_fields
-from agora.accounts.queries import people_directory, person_skills
+from agora.accounts.queries import mention_candidates, people_directory, person_skills
 from agora.accounts.schemas import (
+    MentionFilter,
     MeOut,
     PeopleFilter,
     PersonOut,
@@ -20,6 +21,7 @@ from agora.accounts.schemas import (
 )
 from agora.api.pagination import Pages
 from agora.api.schemas import PathId
+from agora.spaces.permissions import spaces_visible_to
 
 router = Router(tags=["people"])
 
@@ -119,6 +121,18 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]):
         department=filters.department,
         location=filters.location,
     )
+
+
+@router.get("/people/mentions", response=list[PersonSummaryOut], url_name="people_mentions")
+def list_mention_candidates(request: HttpRequest, filters: Query[MentionFilter]):
+    """Up to eight people to @mention whose handle or name starts with `q`.
+
+    With `space_id`, that space's members come first.
+    """
+    space = None
+    if filters.space_id is not None:
+        space = spaces_visible_to(request.user).filter(pk=filters.space_id).first()
+    return mention_candidates(viewer=request.user, query=filters.q, space=space)
 
 
 @router.get("/people/{user_id}", response=PersonOut, url_name="person")

@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from agora.accounts.models import ContactVisibility, SkillClaim, User
-from agora.api.schemas import In, Omittable, choice
+from agora.api.schemas import MAX_ID, In, Omittable, choice
 
 Visibility = choice(ContactVisibility)
 Level = choice(SkillClaim.Level)
@@ -38,6 +38,13 @@ class PeopleFilter(In):
     q: str = Field(default="", max_length=100, description="Part of a name.")
     department: str = Field(default="", max_length=120)
     location: str = Field(default="", max_length=120)
+
+
+class MentionFilter(In):
+    q: str = Field(min_length=1, max_length=40, description="The start of a handle or a name.")
+    space_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="List this space's members first."
+    )
 
 
 class PersonFields(Schema):

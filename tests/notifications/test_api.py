@@ -175,3 +175,29 @@ def test_notification_list_query_count_is_flat(
     assert_flat_query_count(
         lambda: api.get("/notifications"), grow=lambda: replies_from_many(delivered, thread, 25)
     )
+
+
+def test_people_to_mention_members_first(api_of, member, space, facilitator):
+    from tests.factories import UserFactory
+
+    UserFactory(name="Faye Elsewhere")
+
+    response = api_of(member).get("/people/mentions", q="fa", space_id=space.pk)
+
+    assert response.status_code == 200
+    assert [(p["name"], p["handle"]) for p in response.json()] == [
+        ("Fay Facilitator", "fay-facilitator"),
+        ("Faye Elsewhere", "faye-elsewhere"),
+    ]
+    assert api_of(member).get("/people/mentions", q="").status_code == 422
+
+
+def test_my_handle_can_be_changed_through_the_api(api_of, member, learner):
+    api = api_of(member)
+
+    response = api.patch("/me/profile", {"handle": "@Mia"})
+    assert (response.status_code, response.json()["handle"]) == (200, "mia")
+
+    response = api.patch("/me/profile", {"handle": learner.handle})
+    assert response.status_code == 422
+    assert response.json() == invalid(handle=["Someone already has this handle; choose another."])
