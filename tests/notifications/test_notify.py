@@ -19,6 +19,19 @@ from tests.factories import UserFactory, add_member, make_space
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _every_email_is_complete():
+    """Whatever a test sends: text and HTML parts, one-click unsubscribe headers."""
+    yield
+    for message in mail.outbox:
+        assert message.body.strip()
+        assert [mimetype for _html, mimetype in message.alternatives] == ["text/html"]
+        assert message.extra_headers["List-Unsubscribe"].startswith(
+            "<http://127.0.0.1:8000/notifications/unsubscribe/"
+        )
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
 def rows() -> list[tuple]:
     """(recipient, kind, text) of every notification, by recipient's name."""
     return list(
