@@ -241,6 +241,7 @@ def test_hidden_thread_hides_its_title_and_body_from_others(
     actions.hide_post(actor=facilitator, post=thread)
     html = client_of(learner).get(thread.get_absolute_url()).content.decode()
     assert text_of(html, "thread-title") == "Hidden thread"
+    assert "<title>Hidden thread" in html
     assert HIDDEN in html
     assert "Bars?" not in html
     listing = client_of(learner).get("/spaces/data-club/threads/").content.decode()
