@@ -44,6 +44,7 @@ CSRF = "<!--agora:csrf-->"
 _AGO_MARKER = Markup("<!--agora:ago-->")
 _CSRF_MARKER = Markup("<!--agora:csrf-->")
 ARTICLES_KEPT = 5000
+MINUTE, HOUR, DAY = 60, 3600, 86400
 _articles: dict[tuple, str] = {}
 # An id no row has, reversed once per URL name and then replaced by each reply's id.
 _SLOT = 987654321012345
@@ -121,6 +122,7 @@ class _Dates:
         self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
         self.ago = _("%(time)s ago")  # agora's |ago filter, with the page's clock
+        self.sentences: dict[tuple[int, int], str] = {}
         self.endorsed_by = _("Endorsed by %(name)s")
         self.facilitator = _("a facilitator")
 
@@ -136,7 +138,22 @@ class _Dates:
         return when
 
     def ago_of(self, reply: Reply) -> str:
-        return self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+        """agora's ``|ago``: "3 days ago", the largest unit only.
+
+        Under four weeks the sentence depends only on that unit and its
+        count (Django's timesince counts months from four weeks on), so
+        replies of the same day, or hour, share one sentence per page.
+        """
+        since = (self.now - reply.created_at).total_seconds()
+        if not 0 < since < 28 * DAY:
+            return self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+        unit = next((chunk for chunk in (7 * DAY, DAY, HOUR) if since >= chunk), MINUTE)
+        key = (unit, int(since // unit))
+        sentence = self.sentences.get(key)
+        if sentence is None:
+            sentence = self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+            self.sentences[key] = sentence
+        return sentence
 
 
 class _When:
