@@ -4,15 +4,19 @@ URLs built once per page, posting into a long thread as cheap as into a short on
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import markdown_it
 import nh3
 import pytest
 from django.urls import reverse
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
-from agora.discussions.rendering import _urls
+from agora.discussions.rendering import _Dates, _urls
 from tests.factories import UserFactory, add_member
 
 
@@ -150,7 +154,7 @@ def test_a_rendered_article_shows_each_viewer_their_own_rights(client_of, thread
     reply = actions.post_reply(author=learner, thread=thread, body="Mine")
     edit = reverse("reply_edit", args=[thread.space.slug, thread.pk, reply.pk])
     react = reverse("reply_react", args=[thread.space.slug, thread.pk, reply.pk])
-    for _ in range(2):  # the second time from the table
+    for _time in range(2):  # the second time from the table
         as_author = _article(
             client_of(learner).get(thread.get_absolute_url()).content.decode(), reply
         )
@@ -175,3 +179,27 @@ def test_a_rendered_article_carries_the_viewers_own_csrf_token(client_of, thread
     assert response.status_code == 302
     reply.refresh_from_db()
     assert reply.thanks_count == 1
+
+
+def test_the_page_says_ago_as_the_ago_filter_does():
+    dates = _Dates()
+    ages = [0, 1, 59, 60, 61, 3599, 3600, 86399, 86400, 6 * 86400 + 86399, 7 * 86400]
+    ages += [28 * 86400 - 1, 28 * 86400, 29 * 86400, 400 * 86400]
+    ages += list(range(0, 30 * 86400, 2231))  # every 37 minutes and 11 seconds
+    said = {
+        age: dates.ago_of(SimpleNamespace(created_at=dates.now - timedelta(seconds=age)))
+        for age in ages
+    }
+    # What agora's |ago filter says, with the page's clock.
+    expected = {
+        age: _("%(time)s ago")
+        % {"time": timesince(dates.now - timedelta(seconds=age), dates.now, depth=1)}
+        for age in ages
+    }
+    assert said == expected
+    # timesince keeps number and unit together with a no-break space.
+    assert [said[age].replace("\xa0", " ") for age in (0, 3600, 7 * 86400)] == [
+        "0 minutes ago",
+        "1 hour ago",
+        "1 week ago",
+    ]
