@@ -80,10 +80,12 @@ def space_of(post: Thread | Reply) -> Space:
 
 
 def can_flag(user: User, post: Thread | Reply) -> bool:
-    """Whoever may read a post may report it, except its author and deleted posts."""
+    """Whoever may read a post may report it, except its author, deleted and hidden
+    posts, and posts of an archived space (nobody moderates it any more)."""
     return (
         user.is_authenticated
         and not post.is_deleted
+        and not space_of(post).is_archived
         and not post.is_hidden
         and post.author_id != user.pk
         and can_view_content(user, space_of(post))

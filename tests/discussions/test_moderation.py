@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agora.discussions import actions
 from agora.discussions.models import Flag, Reply, Thread
-from agora.spaces.models import Membership
+from agora.spaces.models import Membership, Space
 from tests.events import events_since, last_event_id
 from tests.factories import UserFactory, add_member, make_space
 from tests.pages import text_of
@@ -354,3 +354,11 @@ def test_guest_member_can_flag_but_not_moderate(client_of, space, reply):
     assert flag_reply(client_of(guest_member), reply).status_code == 302
     assert Reply.objects.get(pk=reply.pk).is_hidden is False
     assert Thread.objects.count() == 1
+
+
+def test_posts_of_an_archived_space_cannot_be_flagged(reply, learner, space):
+    Space.objects.filter(pk=space.pk).update(status=Space.Status.ARCHIVED)
+    reply.thread.space.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        actions.flag_post(reporter=learner, post=reply, reason="spam")
+    assert Flag.objects.exists() is False
