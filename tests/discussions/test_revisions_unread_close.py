@@ -225,6 +225,23 @@ def test_replies_since_the_last_visit_are_marked_new(client_of, thread, member, 
     assert "new-notice" not in html
 
 
+def test_deleted_and_hidden_replies_are_not_counted_new(
+    client_of, thread, member, learner, facilitator
+):
+    client = client_of(learner)
+    client.get(thread.get_absolute_url())
+    ThreadVisit.objects.filter(user=learner).update(seen_at=timezone.now() - timedelta(hours=1))
+    gone = actions.post_reply(author=member, thread=thread, body="Gone")
+    actions.delete_reply(actor=member, reply=gone)
+    hidden = actions.post_reply(author=member, thread=thread, body="Hidden")
+    actions.hide_post(actor=facilitator, post=hidden)
+    actions.post_reply(author=member, thread=thread, body="Fresh")
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert text_of(html, "new-notice") == (
+        "1 new reply since your last visit · Go to the first new one"
+    )
+
+
 def test_thread_list_marks_unread_threads(client_of, space, member, learner):
     seen = actions.start_thread(author=member, space=space, title="Seen")
     never = actions.start_thread(author=member, space=space, title="Never opened")

@@ -117,7 +117,14 @@ def _prepare(
     reply.may_flag = can_flag(user, reply)
     reply.is_concealed = conceals(user, reply)
     reply.attachment_list = (files or {}).get(reply.pk, [])
-    reply.is_new = bool(last_seen and reply.created_at > last_seen and reply.author_id != user.pk)
+    # New: written by someone else since the viewer's last visit, and readable.
+    reply.is_new = bool(
+        last_seen
+        and reply.created_at > last_seen
+        and reply.author_id != user.pk
+        and not reply.is_deleted
+        and not reply.is_concealed
+    )
     reply.reaction_buttons = [
         ReactionButton(
             kind=kind,
