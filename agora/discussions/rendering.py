@@ -238,13 +238,20 @@ def replies_module(
     to one page: its thread and the viewer's rights. Their output holds a
     CSRF marker: pass it through `finish`."""
     dates = _Dates()
+    # What the viewer may do on the whole page: the macros read it, and every
+    # value of it is part of a rendered article's key (add new ones here).
+    rights = {
+        "may_reply": may_reply,
+        "may_moderate": may_moderate,
+        "may_accept": may_accept,
+        "reaction_error": str(reaction_error),
+        "comment_parent_id": comment_parent_id,
+    }
     page = (
         space.slug,
         thread.pk,
         thread.accepted_reply_id,
-        may_moderate,
-        may_accept,
-        str(reaction_error),
+        tuple(rights.values()),
         get_language(),
         str(dates.zone),
     )
@@ -253,11 +260,7 @@ def replies_module(
         {
             "space": space,
             "thread": thread,
-            "may_reply": may_reply,
-            "may_moderate": may_moderate,
-            "may_accept": may_accept,
-            "reaction_error": reaction_error,
-            "comment_parent_id": comment_parent_id,
+            **rights,
             # Django rendered and escaped it.
             "comment_form_html": Markup(comment_form_html) if comment_form_html else "",  # noqa: S704
             "csrf_input": _CSRF_MARKER,
