@@ -495,3 +495,21 @@ def test_instructor_opens_a_learners_progress_from_the_roster(
         .status_code
         == 404
     )
+
+
+def test_another_cohorts_pages_are_404_for_a_learner(
+    client_of, instructor, course, cohort, lesson, learner
+):
+    other = actions.add_cohort(actor=instructor, course=course, name="Other", visibility="secret")
+    client = client_of(learner)
+    assert client.get(lesson_url(cohort, lesson)).status_code == 200
+    for url in (
+        lesson_url(other, lesson),
+        reverse("cohort_lessons", args=[other.space.slug]),
+        reverse("cohort_roster", args=[other.space.slug]),
+        reverse("learner_progress", args=[other.space.slug, learner.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(lesson_url(other, lesson, "complete")).status_code == 404
+    assert client.post(lesson_url(other, lesson, "check")).status_code == 404
+    assert Completion.objects.exists() is False
