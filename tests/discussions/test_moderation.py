@@ -362,3 +362,20 @@ def test_posts_of_an_archived_space_cannot_be_flagged(reply, learner, space):
     with pytest.raises(PermissionDenied):
         actions.flag_post(reporter=learner, post=reply, reason="spam")
     assert Flag.objects.exists() is False
+
+
+def test_thread_page_for_a_moderator_with_hidden_replies_stays_at_eight_queries(
+    client_of, space, thread, facilitator, member, assert_flat_query_count
+):
+    def grow(n: int) -> None:
+        for i in range(n):
+            post = actions.post_reply(author=member, thread=thread, body=f"R{i}")
+            if i % 2:
+                actions.hide_post(actor=facilitator, post=post)
+
+    grow(4)
+    client = client_of(facilitator)
+    count = assert_flat_query_count(
+        lambda: client.get(thread.get_absolute_url()), grow=lambda: grow(40)
+    )
+    assert count <= 8
