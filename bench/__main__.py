@@ -14,6 +14,7 @@ Environment:
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import subprocess
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.load import run_load
+from bench.load import LoadResult, run_load
 from bench.report import Measurement, format_table, write_report
 from bench.scale import Scale, scale_from_env
 from bench.servers import SERVERS, WORKERS, running
@@ -32,6 +33,8 @@ BENCH_DIR = ROOT / "var" / "bench"
 REPORT = BENCH_DIR / "latest.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench"
 DATABASES = ("sqlite", "postgresql")
+# The thread page and its floors are loaded in this many interleaved slices.
+SLICES = 4
 
 
 def main() -> int:
@@ -60,8 +63,9 @@ def main() -> int:
             for server in servers:
                 log = BENCH_DIR / database / f"{server}.log"
                 with running(server, env=env, log=log, cwd=ROOT) as base:
-                    for target in targets:
-                        measurement, failure = _measure(database, server, base, target, scale)
+                    for measurement, failure in _measure_all(
+                        database, server, base, targets, scale
+                    ):
                         measurements.append(measurement)
                         if failure:
                             failures.append(failure)
@@ -135,19 +139,58 @@ def _prepare(database: str, scale: Scale, env: dict[str, str], postgres_url: str
     return json.loads(output.read_text())["targets"]
 
 
-def _measure(
-    database: str, server: str, base: str, target: dict, scale: Scale
-) -> tuple[Measurement, str]:
-    result = run_load(
+def _measure_all(
+    database: str, server: str, base: str, targets: list[dict], scale: Scale
+) -> list[tuple[Measurement, str]]:
+    """Load each target in turn; a group (the thread page and its floors) is
+    loaded in interleaved slices, so that their ratios hold on a busy machine."""
+    results: list[tuple[Measurement, str]] = []
+    done: set[str] = set()
+    for target in targets:
+        group = target.get("group", "")
+        if not group:
+            result = _load(base, target, scale)
+            results.append(_report(database, server, target, result))
+        elif group not in done:
+            done.add(group)
+            members = [t for t in targets if t.get("group") == group]
+            for member, result in _load_interleaved(base, members, scale):
+                results.append(_report(database, server, member, result))
+    return results
+
+
+def _load(
+    base: str, target: dict, scale: Scale, *, fraction: float = 1.0, warm: bool = True
+) -> LoadResult:
+    return run_load(
         base + target["path"],
         headers=target["headers"],
         concurrency=scale.concurrency,
         warmup_s=scale.warmup_s,
-        duration_s=scale.duration_s,
-        max_requests=scale.max_requests,
+        duration_s=scale.duration_s * fraction,
+        max_requests=max(1, math.ceil(scale.max_requests * fraction)),
         method=target.get("method", "GET"),
         body=target.get("body", "").encode(),
+        warm=warm,
     )
+
+
+def _load_interleaved(
+    base: str, targets: list[dict], scale: Scale
+) -> list[tuple[dict, LoadResult]]:
+    """Warm each target up, then load them in turn, a slice at a time
+    (`SLICES` rounds), each getting the same total time as a lone page."""
+    results = {t["name"]: LoadResult() for t in targets}
+    for round_ in range(SLICES):
+        for target in targets:
+            result = _load(base, target, scale, fraction=1 / SLICES, warm=round_ == 0)
+            results[target["name"]].merge(result)
+    return [(t, results[t["name"]]) for t in targets]
+
+
+def _report(
+    database: str, server: str, target: dict, result: LoadResult
+) -> tuple[Measurement, str]:
     measurement = Measurement(
         name=target["name"],
         database=database,

@@ -39,6 +39,14 @@ class LoadResult:
     def percentile(self, q: float) -> float:
         return percentile(sorted(self.latencies_ms), q)
 
+    def merge(self, other: LoadResult) -> None:
+        """Add `other` (a later slice of the same page's load) to this result."""
+        self.requests += other.requests
+        self.errors += other.errors
+        self.elapsed_s += other.elapsed_s
+        self.latencies_ms += other.latencies_ms
+        self.error_samples = (self.error_samples + other.error_samples)[:5]
+
     def add_error(self, message: str) -> None:
         self.errors += 1
         if len(self.error_samples) < 5:
@@ -177,10 +185,12 @@ def run_load(
     max_requests: int = 20_000,
     method: str = "GET",
     body: bytes = b"",
+    warm: bool = True,
 ) -> LoadResult:
     """Warm `url` up, then load it for `duration_s` or `max_requests`,
     whichever ends first; return the measured part. Every request is the
-    same: a GET, or `method` with `body` (a form post).
+    same: a GET, or `method` with `body` (a form post). With ``warm=False``
+    there is no warm-up (a later slice of a page already warmed).
 
     The warm-up lasts `warmup_s` and at least 2 requests per connection,
     so that every server worker has loaded its code and templates. Errors
@@ -188,7 +198,17 @@ def run_load(
     """
 
     async def both() -> LoadResult:
-        warm = await _drive(
+        if not warm:
+            return await _drive(
+                url,
+                headers,
+                concurrency=concurrency,
+                duration_s=duration_s,
+                max_requests=max_requests,
+                method=method,
+                body=body,
+            )
+        warmed = await _drive(
             url,
             headers,
             concurrency=concurrency,
@@ -207,8 +227,8 @@ def run_load(
             method=method,
             body=body,
         )
-        measured.errors += warm.errors
-        measured.error_samples = (warm.error_samples + measured.error_samples)[:5]
+        measured.errors += warmed.errors
+        measured.error_samples = (warmed.error_samples + measured.error_samples)[:5]
         return measured
 
     try:

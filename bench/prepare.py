@@ -29,6 +29,8 @@ class Target:
     queries: int = -1
     method: str = "GET"
     body: str = ""
+    # Targets of one group are loaded in interleaved slices (their ratios matter).
+    group: str = ""
 
 
 def main(argv: list[str]) -> None:
@@ -125,9 +127,9 @@ def make_targets(generated) -> list[Target]:
     return [
         # The floor runs the whole middleware stack but no query: no session cookie.
         Target("floor", "/bench/floor"),
-        Target("bare", "/bench/bare", cookie),
-        Target("thread_sql", f"/bench/thread/{generated.thread_id}", cookie),
-        Target("thread", thread, cookie),
+        Target("bare", "/bench/bare", cookie, group="thread"),
+        Target("thread_sql", f"/bench/thread/{generated.thread_id}", cookie, group="thread"),
+        Target("thread", thread, cookie, group="thread"),
         Target("post_reply", posting, form, method="POST", body=reply),
         Target("people", "/people/", cookie),
         Target("space_home", f"/spaces/{generated.busy_space_slug}/", cookie),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -18,7 +19,7 @@ from agora.core.models import Event
 from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Membership, Space, slug_validator
 from bench.generate import BUSY_SPACE_SLUG, THREAD_REPLIES, VIEWER_EMAIL, generate
-from bench.load import build_request, percentile, run_load
+from bench.load import LoadResult, build_request, percentile, run_load
 from bench.prepare import count_queries, make_targets
 from bench.report import Measurement, format_table, thread_checks, write_report
 from bench.scale import SCALES, Scale, scale_from_env
@@ -300,6 +301,35 @@ def test_the_thread_targets_and_their_floors_run_under_load(live_server, transac
     posting = Thread.objects.get(pk=generated.posting_thread_id)
     assert (posting.reply_count, posting.replies.count()) == (8, 8)
     assert Thread.objects.get(pk=generated.thread_id).reply_count == THREAD_REPLIES
+
+
+def test_a_group_is_loaded_in_interleaved_slices(live_server, transactional_db):
+    from bench.__main__ import SLICES, _load_interleaved
+
+    targets = [
+        {"name": "floor", "path": "/bench/floor", "headers": {}},
+        {"name": "missing", "path": "/no-such-page/", "headers": {}},
+    ]
+    scale = Scale("tiny", people=10, spaces=15, events=0, concurrency=1, warmup_s=0)
+    scale = replace(scale, duration_s=60, max_requests=4 * SLICES)
+    results = {t["name"]: r for t, r in _load_interleaved(live_server.url, targets, scale)}
+    # Each slice loads a quarter of the requests; only the first slice warms up (2 requests).
+    assert (results["floor"].requests, results["floor"].errors) == (4 * SLICES, 0)
+    assert (results["missing"].requests, results["missing"].errors) == (4 * SLICES, 4 * SLICES + 2)
+    assert len(results["floor"].latencies_ms) == 4 * SLICES
+
+
+def test_load_results_merge():
+    first = LoadResult(requests=3, errors=1, elapsed_s=1.5, latencies_ms=[1.0, 2.0, 3.0])
+    first.error_samples = ["HTTP 500"]
+    second = LoadResult(requests=2, errors=0, elapsed_s=0.5, latencies_ms=[4.0, 5.0])
+    first.merge(second)
+    assert (first.requests, first.errors, first.elapsed_s) == (5, 1, 2.0)
+    assert (first.latencies_ms, first.error_samples, first.requests_per_s) == (
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        ["HTTP 500"],
+        2.5,
+    )
 
 
 def test_scale_from_env_reads_the_scale_and_overrides():
