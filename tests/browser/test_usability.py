@@ -172,7 +172,11 @@ def test_pages_fit_a_phone_screen(open_tab, org):
         if width > PHONE["width"]:
             overflowing[path] = width
     assert overflowing == {}
-    expect(tab.page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(4)
+    # The brand, Home, Spaces, Courses, People and Notifications, all reachable on a phone.
+    links = tab.page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(links).to_have_count(6)
+    for index in range(6):
+        expect(links.nth(index)).to_be_in_viewport()
 
 
 def test_filter_controls_line_up(open_tab, org):
