@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from agora.api.api import api
 from agora.core import views as core_views
@@ -24,9 +23,10 @@ urlpatterns = [
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):
-    # Local media (embedded mode). Uploaded names are random and contents checked.
+    # Local media (embedded mode): only profile photos are public. Attachments
+    # and lesson files are served by views that check who may read their post.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>photos/.*)$", core_views.public_media),
     ]
 
 handler400 = "agora.core.views.bad_request"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from agora.core.pagination import paginate_feed
 from agora.spaces.queries import home_feed, pending_invitations_for, space_directory
@@ -61,3 +63,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "429.html", status=429)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve a public upload (a profile photo) from the local media folder.
+
+    Only the embedded mode mounts this; attachments and lesson files are
+    never served here but by views that check who may read their post.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -344,3 +344,16 @@ def test_media_outside_the_media_folder_is_not_served(client_of, member, setting
         assert response.status_code in (400, 404), path
         assert b"top secret" not in b"".join(getattr(response, "streaming_content", [b""]))
         assert b"top secret" not in getattr(response, "content", b"")
+
+
+def test_only_profile_photos_are_public_media(client_of, member, settings):
+    for folder in ("photos", "attachments", "lessons", "notes"):
+        (settings.MEDIA_ROOT / folder).mkdir(parents=True, exist_ok=True)
+        (settings.MEDIA_ROOT / folder / "file.txt").write_text(f"{folder} bytes")
+
+    statuses = {
+        folder: client_of(member).get(f"/media/{folder}/file.txt").status_code
+        for folder in ("photos", "attachments", "lessons", "notes")
+    }
+
+    assert statuses == {"photos": 200, "attachments": 404, "lessons": 404, "notes": 404}
