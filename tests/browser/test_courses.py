@@ -105,7 +105,8 @@ def test_instructor_builds_a_lesson_and_a_learner_takes_it(open_tab):
     assert_accessible(page, "progress page")
 
     # The instructor's views of it: the course page, the cohort's roster.
-    page = tab.goto("/courses/")
+    page = tab.goto("/spaces/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
     page.get_by_role("link", name="Statistics for teams").click()
     expect(page.get_by_role("link", name="Means and medians", exact=True)).to_be_visible()
     assert_accessible(page, "course page")
