@@ -28,7 +28,9 @@ def test_a_reply_reaches_the_author_through_the_header_and_the_list(open_tab):
     data = off_loop(arrange)
     ben = open_tab(user=data["ben"])
     page = ben.goto(data["thread"].get_absolute_url())
-    page.locator("#reply-form").get_by_label("Your reply").fill("Bars: lengths compare better than angles.")
+    page.locator("#reply-form").get_by_label("Your reply").fill(
+        "Bars: lengths compare better than angles."
+    )
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator("#responses")).to_contain_text("lengths compare better")
     reply = off_loop(lambda: Reply.objects.get())
