@@ -145,7 +145,7 @@ what you would check before you believed it. Then reply to one classmate.
             "w1-olivia",
             AGREE,
             "This is the question to ask of every number: what got counted, and what got "
-            "left out? Nice catch, Olivia.",
+            "left out? Nice catch, @olivia-bennett.",
         ),
         (
             "diego",
