@@ -9,7 +9,9 @@ from django.apps import apps
 from django.test import override_settings
 
 from agora.accounts.models import User
+from agora.core.models import Event
 from agora.demo import build_demo
+from agora.discussions.models import Reply
 from agora.notifications.models import Kind, Notification
 from tests.factories import UserFactory
 
@@ -31,6 +33,14 @@ def test_the_demo_leaves_its_people_notifications(django_capture_on_commit_callb
     # Backdated news is told in the app only.
     assert Notification.objects.filter(by_email=True).exists() is False
     assert User.objects.filter(handle="helena-vogt").exists()
+    # A demo comment on Olivia's response mentions her: a link to her profile, and one
+    # notification, of the more specific kind.
+    olivia = User.objects.get(handle="olivia-bennett")
+    [event] = Event.objects.filter(verb="reply.posted", data__mentioned=[olivia.pk])
+    assert list(olivia.notifications.filter(event=event).values_list("kind", flat=True)) == [
+        Kind.COMMENT
+    ]
+    assert Reply.objects.filter(body_html__contains=f'href="/people/{olivia.pk}/"').count() == 1
 
 
 def test_the_migration_gives_existing_people_unique_handles():
