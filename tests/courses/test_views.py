@@ -513,3 +513,26 @@ def test_another_cohorts_pages_are_404_for_a_learner(
     assert client.post(lesson_url(other, lesson, "complete")).status_code == 404
     assert client.post(lesson_url(other, lesson, "check")).status_code == 404
     assert Completion.objects.exists() is False
+
+
+def test_filtering_the_prompts_replies_stays_on_the_lesson_page(
+    client_of, instructor, cohort, lesson, learner
+):
+    thread = open_prompt(instructor, lesson)
+    (cleo, max_) = classmates(cohort, 2)
+    post_reply(author=cleo, thread=thread, body="Agreeing reply", stance="agree")
+    post_reply(author=max_, thread=thread, body="Disagreeing reply", stance="disagree")
+    client = client_of(learner)
+    url = lesson_url(cohort, lesson)
+    html = client.get(url).content.decode()
+    assert f'hx-get="{url}" hx-target="#responses-box"' in html
+    response = client.get(url, {"stance": "disagree"}, headers={"HX-Request": "true"})
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="responses-box">')
+    assert "Disagreeing reply" in fragment
+    assert "Agreeing reply" not in fragment
+    # Without JavaScript the filter form reloads the whole lesson page, filtered.
+    html = client.get(url, {"stance": "agree"}).content.decode()
+    assert "Agreeing reply" in html
+    assert "Disagreeing reply" not in html
+    assert 'id="lesson-content"' in html

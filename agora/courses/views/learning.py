@@ -102,7 +102,8 @@ def _lesson_context(
     thread = lesson_prompt(lesson=lesson, cohort=cohort)
     if thread is not None:
         context.update(_thread_context(request, thread))
-        context["next_url"] = request.path
+        # Replies posted from here come back here; filtering the replies stays here.
+        context["next_url"] = context["responses_url"] = request.path
     outline = lesson_outline(viewer=user, course=cohort.course)
     index = next((i for i, item in enumerate(outline) if item.pk == lesson.pk), 0)
     check = lesson_check(lesson=lesson)
@@ -137,7 +138,11 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespon
     _unwrap_user(request)
     cohort = access_cohort(request.user, slug)
     lesson = access_lesson(request.user, cohort.course, lesson_id)
-    return render(request, "courses/lesson_detail.html", _lesson_context(request, cohort, lesson))
+    context = _lesson_context(request, cohort, lesson)
+    if request.htmx and request.GET and context["prompt"] is not None:
+        # The prompt's stance filter and sort, swapped in place (the thread page's fragment).
+        return render(request, "discussions/thread_detail.html#responses", context)
+    return render(request, "courses/lesson_detail.html", context)
 
 
 def _lesson_url(cohort: Cohort, lesson: Lesson) -> str:
