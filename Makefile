@@ -50,7 +50,10 @@ test: lint
 
 # Refresh the README's screenshots (the browser tests take them).
 screenshots: install-test
-	AGORA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/browser/test_pages.py -q
+	AGORA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py \
+		tests/browser/test_discussions.py tests/browser/test_discussions_more.py \
+		tests/browser/test_courses.py tests/browser/test_course_journey.py \
+		tests/browser/test_notifications.py
 
 # Refresh the translation catalogs (needs GNU gettext) after changing strings.
 messages: install

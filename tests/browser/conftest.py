@@ -248,5 +248,6 @@ def save_screenshot(page: Page, name: str) -> Path:
     """Save a viewport-sized PNG of a main page (the README shows them)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, whatever was clicked last
     page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
     return path

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from agora.accounts.models import User
 from agora.courses.models import Attempt, Cohort, Completion, Lesson
 from agora.discussions.models import Reply
-from tests.browser.conftest import assert_accessible, off_loop
+from tests.browser.conftest import assert_accessible, off_loop, save_screenshot
 from tests.factories import UserFactory, add_member
 
 pytestmark = pytest.mark.browser
@@ -110,9 +110,11 @@ def test_instructor_builds_a_lesson_and_a_learner_takes_it(open_tab):
     page.get_by_role("link", name="Statistics for teams").click()
     expect(page.get_by_role("link", name="Means and medians", exact=True)).to_be_visible()
     assert_accessible(page, "course page")
+    save_screenshot(page, "course")
     page = tab.goto(f"/spaces/{cohort.space.slug}/roster/")
     expect(page.locator(f"#learner-{learner.pk}")).to_contain_text("1 / 1")
     assert_accessible(page, "roster")
+    save_screenshot(page, "roster")
 
     # On a phone the prompt comes below the lesson.
     phone = open_tab(user=learner, viewport={"width": 390, "height": 844})

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from agora.discussions.actions import post_reply, start_thread
 from agora.discussions.models import Reaction, Reply, Thread
-from tests.browser.conftest import assert_accessible, off_loop
+from tests.browser.conftest import assert_accessible, off_loop, save_screenshot
 from tests.factories import UserFactory, make_space
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,7 @@ def test_reply_comment_and_react_without_reloading(open_tab):
     )
     assert counts == (3, 1)
     assert_accessible(page, "thread page after posting")
+    save_screenshot(page, "thread")
 
 
 def test_facilitator_view_and_thread_list_are_accessible(open_tab):

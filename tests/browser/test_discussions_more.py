@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from agora.discussions.actions import post_reply, start_thread
 from agora.discussions.models import Attachment, Flag, Reply
-from tests.browser.conftest import assert_accessible, off_loop
+from tests.browser.conftest import assert_accessible, off_loop, save_screenshot
 from tests.factories import UserFactory, make_space
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,7 @@ def test_flag_hide_from_the_queue_and_read_the_log(open_tab):
     item = queue.locator(f"#flagged-reply-{reply.pk}")
     expect(item).to_contain_text("Leo Learner · Spam or advertising: “An advert”")
     assert_accessible(queue, "review queue")
+    save_screenshot(queue, "review-queue")
     item.get_by_role("button", name="Hide").click()
     expect(queue.get_by_text("The post is hidden.")).to_be_visible()
     expect(queue.get_by_text("Nothing to review.")).to_be_visible()

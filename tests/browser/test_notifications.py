@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from agora.discussions.actions import start_thread
 from agora.discussions.models import Reply
-from tests.browser.conftest import assert_accessible, off_loop
+from tests.browser.conftest import assert_accessible, off_loop, save_screenshot
 from tests.factories import UserFactory, make_space
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def test_a_reply_reaches_the_author_through_the_header_and_the_list(open_tab):
     expect(item).to_be_visible()
     expect(page.locator(".notification.is-unread")).to_have_count(1)
     assert_accessible(page, "notification list")
+    save_screenshot(page, "notifications")
     item.click()
 
     expect(page).to_have_url(re.compile(rf"/threads/{data['thread'].pk}/#reply-{reply.pk}$"))
