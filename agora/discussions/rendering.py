@@ -71,9 +71,12 @@ class _Url:
         return f"{self.before}{pk}{self.after}"
 
 
-def _urls(slug: str, thread_pk: int) -> SimpleNamespace:
+def _urls(slug: str, thread_pk: int, back: str) -> SimpleNamespace:
+    thread = reverse("thread_detail", args=[slug, thread_pk])
     return SimpleNamespace(
-        thread=reverse("thread_detail", args=[slug, thread_pk]),
+        thread=thread,
+        # Where the reply forms come back to: the thread, or the page embedding it.
+        back=back or thread,
         accept=reverse("answer_accept", args=[slug, thread_pk]),
         person=_Url("person_detail"),
         comment=_Url("comment_create", slug, thread_pk),
@@ -232,6 +235,7 @@ def replies_module(
     reaction_error: str = "",
     comment_parent_id: int | None = None,
     comment_form_html: str = "",
+    back_url: str = "",
 ):
     """Return the replies template's macros (``responses``, ``response_item``,
     ``comment_item``, ``comment_link``, ``reactions``, ``attachments``) bound
@@ -246,6 +250,7 @@ def replies_module(
         "may_accept": may_accept,
         "reaction_error": str(reaction_error),
         "comment_parent_id": comment_parent_id,
+        "back_url": back_url,
     }
     page = (
         space.slug,
@@ -264,7 +269,7 @@ def replies_module(
             # Django rendered and escaped it.
             "comment_form_html": Markup(comment_form_html) if comment_form_html else "",  # noqa: S704
             "csrf_input": _CSRF_MARKER,
-            "urls": _urls(space.slug, thread.pk),
+            "urls": _urls(space.slug, thread.pk, back_url),
             "text": _texts(),
             "stances": {value: str(label) for value, label in Reply.Stance.choices},
             "when": dates,

@@ -133,6 +133,7 @@ def test_instructor_prompt_learners_disagree_and_hear_of_it(open_tab):
     own = page.locator(f"#reply-{ana_reply.pk} > article")
     own.get_by_role("button", name="Endorse").click()
     expect(own).to_contain_text("Endorsed by Tess Teacher")
+    expect(page).to_have_url(re.compile(rf"{lesson_url}#reply-{ana_reply.pk}$"))
     expect(page.locator("#stance-summary")).to_have_text("1 agree · 1 disagree")
     save_screenshot(page, "lesson")
 

@@ -56,11 +56,15 @@ def test_serving_the_thread_page_renders_no_markdown(
 
 
 def test_the_reply_list_builds_the_urls_that_reverse_gives(thread):
-    urls = _urls(thread.space.slug, thread.pk)
+    urls = _urls(thread.space.slug, thread.pk, "")
     args = [thread.space.slug, thread.pk, 42]
-    assert (urls.thread, urls.accept) == (
+    assert (urls.thread, urls.accept, urls.back) == (
         reverse("thread_detail", args=args[:2]),
         reverse("answer_accept", args=args[:2]),
+        reverse("thread_detail", args=args[:2]),
+    )
+    assert _urls(thread.space.slug, thread.pk, "/spaces/x/lessons/3/").back == (
+        "/spaces/x/lessons/3/"
     )
     assert {
         name: getattr(urls, name)(42)

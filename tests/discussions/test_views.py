@@ -738,6 +738,35 @@ def test_facilitator_endorses_and_withdraws(client_of, prompt, lively, facilitat
     assert (reply.endorsed_by, reply.endorsed_at) == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("sent", "landing"),
+    [
+        ("/spaces/elsewhere/lessons/3/#reply-{pk}", "/spaces/elsewhere/lessons/3/#reply-{pk}"),
+        ("https://evil.example/phish", "{reply_url}"),
+        ("//evil.example/phish", "{reply_url}"),
+        ("", "{reply_url}"),
+    ],
+    ids=["page-on-this-site", "other-site", "scheme-relative", "none"],
+)
+def test_reply_forms_come_back_to_the_page_they_were_on(
+    client_of, prompt, lively, facilitator, sent, landing
+):
+    """A lesson embedding the prompt sends its address; other sites are ignored."""
+    reply = lively["other"]
+    client = client_of(facilitator)
+    fill = {"pk": reply.pk, "reply_url": reply.get_absolute_url()}
+
+    endorsed = client.post(
+        url(prompt, f"replies/{reply.pk}/endorse/"), {"endorse": "1", "next": sent.format(**fill)}
+    )
+    reacted = client.post(
+        url(prompt, f"replies/{reply.pk}/react/"), {"add": "helpful", "next": sent.format(**fill)}
+    )
+
+    assert (endorsed.status_code, endorsed["Location"]) == (302, landing.format(**fill))
+    assert (reacted.status_code, reacted["Location"]) == (302, landing.format(**fill))
+
+
 def test_member_cannot_endorse(client_of, prompt, lively, member):
     response = client_of(member).post(url(prompt, f"replies/{lively['other'].pk}/endorse/"))
     lively["other"].refresh_from_db()

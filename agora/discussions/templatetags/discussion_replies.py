@@ -29,6 +29,7 @@ def _macros(context: template.Context) -> Any:
             reaction_error=context.get("reaction_error", ""),
             comment_parent_id=context.get("comment_parent_id"),
             comment_form_html=_comment_form(context),
+            back_url=context.get("next_url", ""),
         )
     return cache["discussion_replies"]
 

@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import can_review_flags
 from agora.discussions.queries import FlaggedPosts, flagged_posts, moderation_log
+from agora.discussions.views.page import redirect_back
 from agora.spaces.models import Space
 from agora.spaces.permissions import access_space
 
@@ -106,10 +106,6 @@ def moderate_post(request: HttpRequest, slug: str, post_type: str, post_id: int)
     space = access_space(request.user, slug)
     post = _post_in(space, post_type, post_id)
     chosen = MODERATION_ACTIONS.get(request.POST.get("action", ""))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = ""
-    target = target or f"/spaces/{space.slug}/moderation/"
     if chosen is None:
         # Only a hand-made request sends another value: the buttons send these.
         return render(
@@ -123,7 +119,7 @@ def moderate_post(request: HttpRequest, slug: str, post_type: str, post_id: int)
             messages.error(request, message)
     else:
         messages.success(request, str(done))
-    return redirect(target)
+    return redirect_back(request, f"/spaces/{space.slug}/moderation/")
 
 
 def log_sentence(event: Event) -> str:

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -259,6 +260,20 @@ def _visible_reply(request: HttpRequest, thread: Thread, reply_id: int) -> Reply
     if reply.author_id != request.user.pk and not _replies_visible(request.user, thread):
         raise Http404("No such reply.")
     return reply
+
+
+def redirect_back(request: HttpRequest, default: Any) -> HttpResponse:
+    """Redirect to the form's ``next`` address when it is on this site, else to `default`.
+
+    A page that embeds a thread (a lesson beside its prompt) sends its own
+    address, so that posting, reacting or endorsing there comes back there.
+    """
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 def _refused(request: HttpRequest, thread: Thread, error: ValidationError) -> HttpResponse:

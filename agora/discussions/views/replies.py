@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +37,7 @@ from agora.discussions.views.page import (
     _reply_of,
     _thread_context,
     _visible_reply,
+    redirect_back,
 )
 
 # --- Replies and comments --------------------------------------------------------------
@@ -83,13 +83,7 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
             )
             return render(request, THREAD_TEMPLATE + "#reply-posted", context)
         messages.success(request, _("Your reply is posted."))
-        # A page that embeds the thread (a lesson) sends its own address back.
-        next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(next_url)
-        return redirect(result)
+        return redirect_back(request, result)
     context = _thread_context(request, thread, reply_form=form, with_responses=not request.htmx)
     template = THREAD_TEMPLATE + ("#reply-form" if request.htmx else "")
     return render(request, template, context, status=result)
@@ -169,7 +163,7 @@ def reply_delete(request: HttpRequest, slug: str, thread_id: int, reply_id: int)
     reply = _reply_of(thread, reply_id)
     actions.delete_reply(actor=request.user, reply=reply)
     messages.success(request, _("The reply is deleted; its comments stay."))
-    return redirect(reply)
+    return redirect_back(request, reply)
 
 
 @login_required
@@ -189,7 +183,7 @@ def reply_react(request: HttpRequest, slug: str, thread_id: int, reply_id: int) 
     except ValidationError as invalid:
         error = invalid
     if not request.htmx:
-        return _refused(request, thread, error) if error else redirect(reply)
+        return _refused(request, thread, error) if error else redirect_back(request, reply)
     reply.refresh_from_db(fields=list(REACTION_COUNTS.values()))
     reacted = reactions_of(viewer=request.user, thread=thread)
     context = {
@@ -222,4 +216,4 @@ def reply_endorse(request: HttpRequest, slug: str, thread_id: int, reply_id: int
     reply = _reply_of(thread, reply_id)
     endorse = request.POST.get("endorse", "1") != "0"
     actions.endorse_reply(actor=request.user, reply=reply, endorse=endorse)
-    return redirect(reply)
+    return redirect_back(request, reply)

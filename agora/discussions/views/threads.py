@@ -32,7 +32,7 @@ from agora.discussions.queries import (
     unanswered_questions,
 )
 from agora.discussions.views.editing import edit_post, preview_context, wants_preview
-from agora.discussions.views.page import CANNOT_READ, _refused, _reply_of
+from agora.discussions.views.page import CANNOT_READ, _refused, _reply_of, redirect_back
 from agora.spaces.permissions import access_space, can_manage, can_view_content
 
 # --- Thread list and new thread --------------------------------------------------------
@@ -108,7 +108,7 @@ def answer_accept(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         actions.accept_answer(actor=request.user, thread=thread, reply=reply)
     except ValidationError as error:
         return _refused(request, thread, error)
-    return redirect(reply or thread)
+    return redirect_back(request, reply or thread)
 
 
 @login_required
