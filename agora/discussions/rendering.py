@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
+from agora.core.templatetags.agora import ago
 from agora.discussions.models import Reply
 
 TEMPLATE = "discussions/replies.html"
@@ -148,8 +149,8 @@ class _Dates:
         replies of the same day, or hour, share one sentence per page.
         """
         since = (self.now - reply.created_at).total_seconds()
-        if not 0 < since < 28 * DAY:
-            return self.ago % {"time": timesince(reply.created_at, self.now, depth=1)}
+        if not MINUTE <= since < 28 * DAY:
+            return ago(reply.created_at, self.now)
         unit = next((chunk for chunk in (7 * DAY, DAY, HOUR) if since >= chunk), MINUTE)
         key = (unit, int(since // unit))
         sentence = self.sentences.get(key)

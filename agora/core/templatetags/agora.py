@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,16 @@ def event_sentence(event: Event) -> str:
 
 
 @register.filter
-def ago(value: datetime) -> str:
-    """Return "3 hours ago": the largest unit only, as people say it."""
-    return _("%(time)s ago") % {"time": timesince(value, depth=1)}
+def ago(value: datetime, now: datetime | None = None) -> str:
+    """Return "3 hours ago": the largest unit only, as people say it.
+
+    Under a minute (or a clock a little behind) it is "just now", not
+    "0 minutes ago".
+    """
+    now = now or timezone.now()
+    if (now - value).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(value, now, depth=1)}
 
 
 @register.simple_tag(takes_context=True)
