@@ -14,18 +14,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from agora.courses.models import Cohort, Course, Lesson
-from agora.spaces.models import Space
+from agora.spaces.models import Membership, Space
 from agora.spaces.permissions import (
     access_space,
     can_create_space,
     can_manage,
     can_post_in,
     can_view_content,
+    spaces_visible_to,
     spaces_with_content_visible_to,
 )
 
@@ -143,12 +144,35 @@ def _cohort_of(user: User, space: Space) -> Cohort:
 
 
 def access_cohort(user: User, slug: str) -> Cohort:
-    """Return the cohort run in space `slug`.
+    """Return the cohort run in space `slug`, with its course and space, in one query.
 
+    The same query reads `user`'s role in the space and whether they teach the
+    course, and fills the per-request caches of `role_in` and `is_instructor`.
     Raise Http404 when the space is hidden from `user` or runs no course, and
     PermissionDenied when `user` sees the space but may not read its content.
     """
-    return _cohort_of(user, access_space(user, slug))
+    role = Membership.objects.filter(space=OuterRef("space_id"), user_id=user.pk)
+    teaches = Course.instructors.through.objects.filter(course=OuterRef("course_id"), user=user.pk)
+    cohort = (
+        Cohort.objects.filter(space__slug=slug, space__in=spaces_visible_to(user))
+        .select_related("course", "space")
+        .annotate(
+            viewer_role=Subquery(role.order_by().values("role")[:1]),
+            viewer_teaches=Exists(teaches),
+        )
+        .first()
+    )
+    if cohort is None:  # hidden, missing, or no course: answer as the space rules do
+        return _cohort_of(user, access_space(user, slug))
+    if user.is_authenticated:
+        user.__dict__.setdefault("_space_roles", {})[cohort.space.pk] = cohort.viewer_role
+        if _active(user):
+            user.__dict__.setdefault("_courses_taught", {})[cohort.course.pk] = (
+                cohort.viewer_teaches
+            )
+    if not can_view_content(user, cohort.space):
+        raise PermissionDenied(CANNOT_READ)
+    return cohort
 
 
 def access_cohort_by_id(user: User, cohort_id: int) -> Cohort:

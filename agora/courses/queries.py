@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -81,13 +81,7 @@ def lesson_outline(*, viewer: User, course: Course) -> list[Lesson]:
     )
 
 
-def lesson_prompt(*, lesson: Lesson, cohort: Cohort) -> Thread | None:
-    """The prompt thread of `lesson` in `cohort`, ready for the thread partials."""
-    prompt = (
-        LessonPrompt.objects.filter(lesson=lesson, cohort=cohort)
-        .select_related("thread__author__profile")
-        .first()
-    )
+def _prompt_thread(prompt: LessonPrompt | None, cohort: Cohort) -> Thread | None:
     if prompt is None:
         return None
     thread = prompt.thread
@@ -97,15 +91,86 @@ def lesson_prompt(*, lesson: Lesson, cohort: Cohort) -> Thread | None:
 
 def lesson_check(*, lesson: Lesson) -> KnowledgeCheck | None:
     """The lesson's check with its questions and their choices, in order."""
-    choices = Choice.objects.order_by("position", "pk")
-    questions = Question.objects.order_by("position", "pk").prefetch_related(
-        Prefetch("choices", queryset=choices)
-    )
     return (
         KnowledgeCheck.objects.filter(lesson=lesson)
-        .prefetch_related(Prefetch("questions", queryset=questions))
+        .prefetch_related(Prefetch("questions", queryset=_questions()))
         .first()
     )
+
+
+def _questions() -> QuerySet[Question]:
+    """A check's questions in order, each with its choices in order (one query each)."""
+    choices = Choice.objects.order_by("position", "pk")
+    return Question.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("choices", queryset=choices)
+    )
+
+
+def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | None:
+    """Lesson `lesson_id` of the cohort's course if `viewer` may see it, in one query.
+
+    With it: its knowledge check (`page_check`, None without one), `viewer`'s
+    `status` in the cohort, and the outline around it (`previous_lesson`,
+    `next_lesson`: pk and title only, its `number` and the `lesson_count`) among the
+    lessons `viewer` sees, and its `prompt` thread in the cohort (None without one).
+    The check's questions and choices follow in two prefetch queries, only when
+    there is a check.
+    """
+    course = cohort.course
+    visible = course_lessons(viewer=viewer, course=course).order_by()
+    before = Q(position__lt=OuterRef("position")) | Q(
+        position=OuterRef("position"), pk__lt=OuterRef("pk")
+    )
+    after = Q(position__gt=OuterRef("position")) | Q(
+        position=OuterRef("position"), pk__gt=OuterRef("pk")
+    )
+    previous = visible.filter(before).order_by("-position", "-pk")
+    following = visible.filter(after).order_by("position", "pk")
+    completed = Completion.objects.filter(cohort=cohort, lesson=OuterRef("pk"), user=viewer.pk)
+    attempts = Attempt.objects.filter(
+        cohort=cohort, knowledge_check__lesson=OuterRef("pk"), user=viewer.pk
+    ).order_by()
+    lesson = (
+        course_lessons(viewer=viewer, course=course)
+        .filter(pk=lesson_id)
+        .annotate(cohort_prompt=FilteredRelation("prompts", condition=Q(prompts__cohort=cohort)))
+        .select_related("knowledge_check", "cohort_prompt__thread__author__profile")
+        .prefetch_related(Prefetch("knowledge_check__questions", queryset=_questions()))
+        .annotate(
+            previous_id=Subquery(previous.values("pk")[:1]),
+            previous_title=Subquery(previous.values("title")[:1]),
+            next_id=Subquery(following.values("pk")[:1]),
+            next_title=Subquery(following.values("title")[:1]),
+            lessons_before=_count(visible.filter(before), "course"),
+            lessons_after=_count(visible.filter(after), "course"),
+            completed=Exists(completed),
+            attempt_count=_count(attempts, "user"),
+            best=Subquery(attempts.values("user").annotate(best=Max("score")).values("best")[:1]),
+            passed=Exists(attempts.filter(passed=True)),
+        )
+        .first()
+    )
+    if lesson is None:
+        return None
+    lesson.course = course
+    # Without a prompt in the cohort, the filtered relation leaves no attribute.
+    lesson.prompt = _prompt_thread(getattr(lesson, "cohort_prompt", None), cohort)
+    lesson.page_check = lesson.knowledge_check if _has_check(lesson) else None
+    lesson.status = LearnerStatus(
+        completed=lesson.completed,
+        best_score=lesson.best,
+        attempts=lesson.attempt_count,
+        passed=lesson.passed,
+    )
+    lesson.previous_lesson = _neighbour(lesson.previous_id, lesson.previous_title, course)
+    lesson.next_lesson = _neighbour(lesson.next_id, lesson.next_title, course)
+    lesson.number = lesson.lessons_before + 1
+    lesson.lesson_count = lesson.lessons_before + 1 + lesson.lessons_after
+    return lesson
+
+
+def _neighbour(pk: int | None, title: str | None, course: Course) -> Lesson | None:
+    return None if pk is None else Lesson(pk=pk, title=title, course=course)
 
 
 @dataclass(frozen=True)
@@ -114,32 +179,6 @@ class LearnerStatus:
     best_score: int | None
     attempts: int
     passed: bool
-
-
-def learner_status(*, user: User, cohort: Cohort, lesson: Lesson) -> LearnerStatus:
-    """Whether `user` marked `lesson` done in `cohort`, and their check results, in one query."""
-    completed = Completion.objects.filter(cohort=cohort, lesson=lesson, user=OuterRef("pk"))
-    attempts = Attempt.objects.filter(
-        cohort=cohort, knowledge_check__lesson=lesson, user=OuterRef("pk")
-    ).order_by()
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            completed=_count(completed, "user"),
-            attempts=_count(attempts, "user"),
-            best=Subquery(attempts.values("user").annotate(best=Max("score")).values("best")[:1]),
-            passes=_count(attempts.filter(passed=True), "user"),
-        )
-        .values("completed", "attempts", "best", "passes")
-        .first()
-    ) or {"completed": 0, "attempts": 0, "best": None, "passes": 0}
-    return LearnerStatus(
-        completed=bool(row["completed"]),
-        best_score=row["best"],
-        attempts=row["attempts"],
-        passed=bool(row["passes"]),
-    )
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:

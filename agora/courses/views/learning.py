@@ -24,7 +24,6 @@ from agora.courses.models import Attempt, Cohort, Lesson
 from agora.courses.permissions import (
     CANNOT_ROSTER,
     access_cohort,
-    access_lesson,
     can_edit_course,
     can_learn_in,
     can_view_roster,
@@ -32,10 +31,7 @@ from agora.courses.permissions import (
 from agora.courses.queries import (
     best_scores,
     checked_lessons,
-    learner_status,
-    lesson_check,
-    lesson_outline,
-    lesson_prompt,
+    lesson_page,
     progress,
     published_count,
     roster,
@@ -97,16 +93,15 @@ def _lesson_context(
     attempt_form: AttemptForm | None = None,
     attempt: Attempt | None = None,
 ) -> dict[str, Any]:
+    """What lesson_detail.html reads; `lesson` comes from `_page_lesson`."""
     user = request.user
     context: dict[str, Any] = {}
-    thread = lesson_prompt(lesson=lesson, cohort=cohort)
+    thread = lesson.prompt
     if thread is not None:
         context.update(_thread_context(request, thread))
         # Replies posted from here come back here; filtering the replies stays here.
         context["next_url"] = context["responses_url"] = request.path
-    outline = lesson_outline(viewer=user, course=cohort.course)
-    index = next((i for i, item in enumerate(outline) if item.pk == lesson.pk), 0)
-    check = lesson_check(lesson=lesson)
+    check = lesson.page_check
     may_learn = can_learn_in(user, cohort)
     if check is not None and attempt_form is None and may_learn:
         attempt_form = AttemptForm(check=check, auto_id="check_%s")
@@ -117,15 +112,15 @@ def _lesson_context(
             "space": cohort.space,
             "lesson": lesson,
             "prompt": thread,
-            "previous_lesson": outline[index - 1] if index > 0 else None,
-            "next_lesson": outline[index + 1] if index + 1 < len(outline) else None,
-            "position": index + 1,
-            "lesson_count": len(outline),
+            "previous_lesson": lesson.previous_lesson,
+            "next_lesson": lesson.next_lesson,
+            "position": lesson.number,
+            "lesson_count": lesson.lesson_count,
             "attachments": list(lesson.attachments.all()),
             "check": check,
             "attempt_form": attempt_form,
             "attempt": attempt,
-            "status": learner_status(user=user, cohort=cohort, lesson=lesson),
+            "status": lesson.status,
             "may_learn": may_learn,
             "may_edit": can_edit_course(user, cohort.course),
         }
@@ -133,11 +128,19 @@ def _lesson_context(
     return context
 
 
-@login_required
-def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+def _page_lesson(request: HttpRequest, slug: str, lesson_id: int) -> tuple[Cohort, Lesson]:
+    """The cohort and the lesson with what its page shows (or 404/403), in two queries."""
     _unwrap_user(request)
     cohort = access_cohort(request.user, slug)
-    lesson = access_lesson(request.user, cohort.course, lesson_id)
+    lesson = lesson_page(viewer=request.user, cohort=cohort, lesson_id=lesson_id)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return cohort, lesson
+
+
+@login_required
+def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    cohort, lesson = _page_lesson(request, slug, lesson_id)
     context = _lesson_context(request, cohort, lesson)
     if request.htmx and request.GET and context["prompt"] is not None:
         # The prompt's stance filter and sort, swapped in place (the thread page's fragment).
@@ -152,9 +155,7 @@ def _lesson_url(cohort: Cohort, lesson: Lesson) -> str:
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
-    _unwrap_user(request)
-    cohort = access_cohort(request.user, slug)
-    lesson = access_lesson(request.user, cohort.course, lesson_id)
+    cohort, lesson = _page_lesson(request, slug, lesson_id)
     try:
         if request.POST.get("done", "1") == "0":
             actions.uncomplete_lesson(user=request.user, cohort=cohort, lesson=lesson)
@@ -173,10 +174,8 @@ def lesson_complete(request: HttpRequest, slug: str, lesson_id: int) -> HttpResp
 @login_required
 @require_POST
 def check_attempt(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
-    _unwrap_user(request)
-    cohort = access_cohort(request.user, slug)
-    lesson = access_lesson(request.user, cohort.course, lesson_id)
-    check = lesson_check(lesson=lesson)
+    cohort, lesson = _page_lesson(request, slug, lesson_id)
+    check = lesson.page_check
     if check is None:
         raise Http404("This lesson has no knowledge check.")
     if not can_learn_in(request.user, cohort):
@@ -190,6 +189,8 @@ def check_attempt(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespon
             )
         except ValidationError as error:
             add_errors(form, error)
+    if attempt is not None:  # the best score and the count now include this attempt
+        cohort, lesson = _page_lesson(request, slug, lesson_id)
     context = _lesson_context(request, cohort, lesson, attempt_form=form, attempt=attempt)
     return render(
         request, "courses/lesson_detail.html", context, status=400 if form.errors else 200
