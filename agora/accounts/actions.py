@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, SkillClaim, User
 from agora.accounts.permissions import can_administer, can_edit_profile
@@ -22,9 +23,9 @@ from agora.core.events import record
 from agora.core.markdown import render_markdown
 from agora.core.uploads import checked_image, random_name
 
-NOT_YOUR_PROFILE = _("You may edit only your own profile.")
-ADMINS_ONLY = _("Only organization admins may do this.")
-LAST_ADMIN = _("The organization must keep at least one admin.")
+NOT_YOUR_PROFILE = gettext_lazy("You may edit only your own profile.")
+ADMINS_ONLY = gettext_lazy("Only organization admins may do this.")
+LAST_ADMIN = gettext_lazy("The organization must keep at least one admin.")
 MAX_SKILLS = 50
 PHOTO_SIZE = 256
 

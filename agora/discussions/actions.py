@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import User
 from agora.core.events import record
@@ -52,22 +53,26 @@ from agora.discussions.queries import has_posted_in
 from agora.spaces.models import Space
 from agora.spaces.permissions import can_post_in
 
-CANNOT_START = _("You may not start this kind of thread here.")
-CANNOT_REPLY = _("You cannot reply here: the thread is locked or closed, or you are not a member.")
-CANNOT_EDIT = _("Only the author may edit this.")
-CANNOT_DELETE = _("Only the author or a facilitator may delete this.")
-CANNOT_MODERATE = _("Only the space's facilitators may do this.")
-CANNOT_REACT = _("You cannot react to this reply.")
-CANNOT_ACCEPT = _("Only the asker or a facilitator may accept an answer.")
-ALREADY_REACTED = _("You already reacted this way.")
-NO_STANCE_HERE = _("A stance can be taken on a lesson prompt or on another reply only.")
-WRONG_PARENT = _("Comment on a response of this thread.")
-EMPTY_BODY = _("Write something first.")
-RESPOND_FIRST = _("Post your own response first; then you can comment on others'.")
-CANNOT_FLAG = _("You cannot report this post.")
-ALREADY_FLAGGED = _("You have already reported this post; the moderators will look at it.")
-NO_OPEN_FLAGS = _("This post has no open reports.")
-TOO_MANY_FILES = _("Attach at most %(n)d files.")
+CANNOT_START = gettext_lazy("You may not start this kind of thread here.")
+CANNOT_REPLY = gettext_lazy(
+    "You cannot reply here: the thread is locked or closed, or you are not a member."
+)
+CANNOT_EDIT = gettext_lazy("Only the author may edit this.")
+CANNOT_DELETE = gettext_lazy("Only the author or a facilitator may delete this.")
+CANNOT_MODERATE = gettext_lazy("Only the space's facilitators may do this.")
+CANNOT_REACT = gettext_lazy("You cannot react to this reply.")
+CANNOT_ACCEPT = gettext_lazy("Only the asker or a facilitator may accept an answer.")
+ALREADY_REACTED = gettext_lazy("You already reacted this way.")
+NO_STANCE_HERE = gettext_lazy("A stance can be taken on a lesson prompt or on another reply only.")
+WRONG_PARENT = gettext_lazy("Comment on a response of this thread.")
+EMPTY_BODY = gettext_lazy("Write something first.")
+RESPOND_FIRST = gettext_lazy("Post your own response first; then you can comment on others'.")
+CANNOT_FLAG = gettext_lazy("You cannot report this post.")
+ALREADY_FLAGGED = gettext_lazy(
+    "You have already reported this post; the moderators will look at it."
+)
+NO_OPEN_FLAGS = gettext_lazy("This post has no open reports.")
+TOO_MANY_FILES = gettext_lazy("Attach at most %(n)d files.")
 MAX_ATTACHMENTS = 5
 STANCE_COUNTERS = {
     Reply.Stance.AGREE: "agree_count",
@@ -717,7 +722,7 @@ def dismiss_flags(*, actor: User, post: Thread | Reply) -> int:
 
 # --- Following ---------------------------------------------------------------------------
 # No events: following changes only what one hears of, and nobody else sees it.
-CANNOT_FOLLOW = _("You can follow only what you may read.")
+CANNOT_FOLLOW = gettext_lazy("You can follow only what you may read.")
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ asks for its replies (or for a classmate's reply) before posting their own.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -67,8 +68,8 @@ from agora.spaces.permissions import access_space_by_id, can_view_content
 router = Router(tags=["discussions"])
 
 JOIN_TO_READ = "Join this space to see its content."
-POST_FIRST = _("Post your own reply first: then you will see your classmates' replies.")
-NOT_A_REPLY = _("Choose a reply of this thread.")
+POST_FIRST = gettext_lazy("Post your own reply first: then you will see your classmates' replies.")
+NOT_A_REPLY = gettext_lazy("Choose a reply of this thread.")
 
 
 def _readable(request: HttpRequest, space_id: int) -> Space:

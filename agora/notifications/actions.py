@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import User
 from agora.core.markdown import plain_text
@@ -31,8 +32,8 @@ SNIPPET_LENGTH = 280
 # in the app only: an email a day late helps nobody.
 EMAIL_MAX_AGE = timedelta(days=1)
 UNSUBSCRIBE_SALT = "agora.notifications.unsubscribe"
-UNKNOWN_KIND = _("Choose a kind of notification.")
-UNKNOWN_CHANNEL = _("Choose email, in the app only, or off.")
+UNKNOWN_KIND = gettext_lazy("Choose a kind of notification.")
+UNKNOWN_CHANNEL = gettext_lazy("Choose email, in the app only, or off.")
 # Kinds in order of precedence (most specific first), as `Kind` lists them.
 PRECEDENCE = list(Kind.values)
 

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import User
 from agora.core.events import record
@@ -31,19 +32,19 @@ from agora.spaces.permissions import (
     role_in,
 )
 
-CANNOT_CREATE = _("You may not create this kind of space.")
-CANNOT_MANAGE = _("Only the space's facilitators may do this.")
-CANNOT_JOIN = _("You cannot join this space.")
-CANNOT_REQUEST = _("You cannot ask to join this space.")
-LAST_FACILITATOR = _("A space needs at least one facilitator: name another one first.")
-NOT_A_MEMBER = _("This person is not a member of the space.")
-ALREADY_MEMBER = _("Already a member of this space.")
-ARCHIVED = _("This space is archived.")
-INVITATION_NOT_YOURS = _("This invitation was sent to another address.")
-INVITATION_CLOSED = _("This invitation is no longer open.")
-ALREADY_INVITED = _("This person already has a pending invitation.")
-ALREADY_REQUESTED = _("You have already asked to join; the facilitators will decide.")
-REQUEST_CLOSED = _("This request has already been decided.")
+CANNOT_CREATE = gettext_lazy("You may not create this kind of space.")
+CANNOT_MANAGE = gettext_lazy("Only the space's facilitators may do this.")
+CANNOT_JOIN = gettext_lazy("You cannot join this space.")
+CANNOT_REQUEST = gettext_lazy("You cannot ask to join this space.")
+LAST_FACILITATOR = gettext_lazy("A space needs at least one facilitator: name another one first.")
+NOT_A_MEMBER = gettext_lazy("This person is not a member of the space.")
+ALREADY_MEMBER = gettext_lazy("Already a member of this space.")
+ARCHIVED = gettext_lazy("This space is archived.")
+INVITATION_NOT_YOURS = gettext_lazy("This invitation was sent to another address.")
+INVITATION_CLOSED = gettext_lazy("This invitation is no longer open.")
+ALREADY_INVITED = gettext_lazy("This person already has a pending invitation.")
+ALREADY_REQUESTED = gettext_lazy("You have already asked to join; the facilitators will decide.")
+REQUEST_CLOSED = gettext_lazy("This request has already been decided.")
 SPACE_FIELDS = {"name", "slug", "description", "kind", "visibility", "status", "parent"}
 
 

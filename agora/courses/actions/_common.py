@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import User
 from agora.courses.models import (
@@ -23,26 +24,26 @@ from agora.courses.permissions import (
 )
 from agora.spaces.models import slug_validator
 
-CANNOT_CREATE = _("Only learning staff and org admins may create courses.")
-CANNOT_EDIT = _("Only the course's instructors may do this.")
-CANNOT_ADD_COHORT = _("Only instructors who are learning staff may add a cohort.")
-CANNOT_LEARN = _("Join this course space to take part.")
-NOT_PUBLISHED = _("This lesson is not published.")
-EMPTY_TITLE = _("Give it a title.")
-BAD_URL = _("Enter a web address starting with http:// or https://.")
-TAKEN_SLUG = _("This address is taken; choose another.")
-ALREADY_COHORT = _("This space already runs a course.")
-NOT_COURSE_SPACE = _("Choose a course space you manage.")
-ALREADY_PROMPTED = _("This lesson already has a prompt in every cohort.")
-NO_COHORTS = _("Add a cohort first: a prompt is discussed in a cohort's space.")
-NOT_A_PROMPT = _("Choose a lesson prompt thread of one of this course's cohorts.")
-TWO_CHOICES = _("Give at least two choices.")
-ONE_CORRECT = _("Mark at least one choice as correct.")
-NO_CHECK = _("This lesson has no knowledge check.")
-NO_QUESTIONS = _("This check has no questions yet.")
-ANSWER_ALL = _("Answer every question: %(missing)s.")
-FOREIGN_CHOICE = _("Choose among the choices of each question.")
-BAD_SCORE = _("Enter a whole number from 0 to 100.")
+CANNOT_CREATE = gettext_lazy("Only learning staff and org admins may create courses.")
+CANNOT_EDIT = gettext_lazy("Only the course's instructors may do this.")
+CANNOT_ADD_COHORT = gettext_lazy("Only instructors who are learning staff may add a cohort.")
+CANNOT_LEARN = gettext_lazy("Join this course space to take part.")
+NOT_PUBLISHED = gettext_lazy("This lesson is not published.")
+EMPTY_TITLE = gettext_lazy("Give it a title.")
+BAD_URL = gettext_lazy("Enter a web address starting with http:// or https://.")
+TAKEN_SLUG = gettext_lazy("This address is taken; choose another.")
+ALREADY_COHORT = gettext_lazy("This space already runs a course.")
+NOT_COURSE_SPACE = gettext_lazy("Choose a course space you manage.")
+ALREADY_PROMPTED = gettext_lazy("This lesson already has a prompt in every cohort.")
+NO_COHORTS = gettext_lazy("Add a cohort first: a prompt is discussed in a cohort's space.")
+NOT_A_PROMPT = gettext_lazy("Choose a lesson prompt thread of one of this course's cohorts.")
+TWO_CHOICES = gettext_lazy("Give at least two choices.")
+ONE_CORRECT = gettext_lazy("Mark at least one choice as correct.")
+NO_CHECK = gettext_lazy("This lesson has no knowledge check.")
+NO_QUESTIONS = gettext_lazy("This check has no questions yet.")
+ANSWER_ALL = gettext_lazy("Answer every question: %(missing)s.")
+FOREIGN_CHOICE = gettext_lazy("Choose among the choices of each question.")
+BAD_SCORE = gettext_lazy("Enter a whole number from 0 to 100.")
 MOVES = ("up", "down")
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agora.discussions import actions
@@ -19,7 +20,7 @@ from agora.discussions.permissions import access_thread
 from agora.spaces.permissions import access_space
 
 FOLLOW_BUTTON = "discussions/_follow_button.html"
-BAD_CHOICE = _("Choose to follow or to unfollow.")
+BAD_CHOICE = gettext_lazy("Choose to follow or to unfollow.")
 
 
 def _wants_follow(request: HttpRequest) -> bool | None:
