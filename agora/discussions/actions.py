@@ -659,47 +659,34 @@ def _check_moderator(actor: User, post: Thread | Reply) -> Thread:
     return thread
 
 
+def _set_hidden(
+    actor: User, post: Thread | Reply, *, hidden: bool, status: str, verb: str
+) -> Thread | Reply:
+    """Hide or show `post`, close its open flags with `status`, and record `verb`."""
+    thread = _check_moderator(actor, post)
+    changed = type(post).objects.filter(pk=post.pk, is_hidden=not hidden).update(is_hidden=hidden)
+    post.is_hidden = hidden
+    flags = _review(actor, post, status)
+    if changed or flags:
+        record(
+            actor=actor, verb=verb, obj=post, space=thread.space, flags=flags, **_post_data(post)
+        )
+    return post
+
+
 @transaction.atomic
 def hide_post(*, actor: User, post: Thread | Reply) -> Thread | Reply:
     """Hide `post` from everyone but its author and the moderators; record ``post.hidden``.
 
     Its open flags close as "post hidden"; replies under it stay.
     """
-    thread = _check_moderator(actor, post)
-    model = type(post)
-    changed = model.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True)
-    post.is_hidden = True
-    flags = _review(actor, post, Flag.Status.HIDDEN)
-    if changed or flags:
-        record(
-            actor=actor,
-            verb="post.hidden",
-            obj=post,
-            space=thread.space,
-            flags=flags,
-            **_post_data(post),
-        )
-    return post
+    return _set_hidden(actor, post, hidden=True, status=Flag.Status.HIDDEN, verb="post.hidden")
 
 
 @transaction.atomic
 def restore_post(*, actor: User, post: Thread | Reply) -> Thread | Reply:
     """Show a hidden post again; record ``post.restored``. Open flags close as restored."""
-    thread = _check_moderator(actor, post)
-    model = type(post)
-    changed = model.objects.filter(pk=post.pk, is_hidden=True).update(is_hidden=False)
-    post.is_hidden = False
-    flags = _review(actor, post, Flag.Status.RESTORED)
-    if changed or flags:
-        record(
-            actor=actor,
-            verb="post.restored",
-            obj=post,
-            space=thread.space,
-            flags=flags,
-            **_post_data(post),
-        )
-    return post
+    return _set_hidden(actor, post, hidden=False, status=Flag.Status.RESTORED, verb="post.restored")
 
 
 @transaction.atomic

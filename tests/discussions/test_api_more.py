@@ -28,18 +28,6 @@ def api_of():
 
 
 @pytest.fixture
-def learner(space):
-    person = UserFactory(name="Leo Learner")
-    add_member(space, person)
-    return person
-
-
-@pytest.fixture
-def thread(space, member):
-    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
-
-
-@pytest.fixture
 def reply(thread, member):
     return actions.post_reply(author=member, thread=thread, body="Spam spam")
 

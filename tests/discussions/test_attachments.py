@@ -11,7 +11,7 @@ from PIL import Image
 
 from agora.discussions import actions
 from agora.discussions.models import Attachment, Reply, Thread
-from tests.factories import UserFactory, add_member, make_space
+from tests.factories import make_space
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +28,6 @@ def png_bytes() -> bytes:
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def learner(space):
-    person = UserFactory(name="Leo Learner")
-    add_member(space, person)
-    return person
-
-
-@pytest.fixture
-def thread(space, member):
-    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
 
 
 def test_reply_with_files_stores_them_under_random_names(thread, learner):

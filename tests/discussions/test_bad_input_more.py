@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agora.discussions import actions
 from agora.discussions.models import Flag, Thread
 from tests.factories import UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
 BIG = "99999999999999999999999"
-
-
-@pytest.fixture
-def thread(space, member):
-    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
 
 
 @pytest.mark.parametrize(

@@ -11,22 +11,10 @@ from django.utils import timezone
 from agora.discussions import actions
 from agora.discussions.models import MAX_BODY, Reply, Revision, Thread, ThreadVisit
 from tests.events import events_since, last_event_id
-from tests.factories import UserFactory, add_member, make_space
+from tests.factories import make_space
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner(space):
-    person = UserFactory(name="Leo Learner")
-    add_member(space, person)
-    return person
-
-
-@pytest.fixture
-def thread(space, member):
-    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
 
 
 @pytest.fixture

@@ -9,26 +9,12 @@ from types import SimpleNamespace
 
 import markdown_it
 import nh3
-import pytest
 from django.urls import reverse
 
 from agora.core.templatetags.agora import ago
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.discussions.rendering import _Dates, _urls
-from tests.factories import UserFactory, add_member
-
-
-@pytest.fixture
-def learner(space):
-    person = UserFactory(name="Leo Learner")
-    add_member(space, person)
-    return person
-
-
-@pytest.fixture
-def thread(space, member):
-    return actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
 
 
 def _grow(thread: Thread, author, count: int) -> None:
