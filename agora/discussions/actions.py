@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agora.accounts.models import User
+from agora.accounts.models import Skill, User
 from agora.core.events import record
 from agora.core.uploads import CheckedFile, checked_file
 from agora.discussions.mentions import cook
@@ -74,6 +74,9 @@ ALREADY_FLAGGED = gettext_lazy(
 NO_OPEN_FLAGS = gettext_lazy("This post has no open reports.")
 TOO_MANY_FILES = gettext_lazy("Attach at most %(n)d files.")
 MAX_ATTACHMENTS = 5
+TOO_MANY_SKILLS = gettext_lazy("Tag at most %(n)d skills.")
+UNKNOWN_SKILL = gettext_lazy("Choose skills from the list.")
+MAX_THREAD_SKILLS = 5
 STANCE_COUNTERS = {
     Reply.Stance.AGREE: "agree_count",
     Reply.Stance.DISAGREE: "disagree_count",
@@ -117,6 +120,28 @@ def _clean_text(title: str | None, body: str, *, needs_body: bool) -> tuple[str,
     return title, body
 
 
+def _clean_skills(skills: Sequence[Skill | int]) -> list[Skill]:
+    """The Skill rows of `skills` (Skill objects or ids), each once, in the given order.
+
+    Raise ValidationError on ``skills`` for more than MAX_THREAD_SKILLS or an unknown id.
+    """
+    ids: list[int] = []
+    for item in skills:
+        pk = item.pk if isinstance(item, Skill) else item
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise ValidationError({"skills": [UNKNOWN_SKILL]})
+        if pk not in ids:
+            ids.append(pk)
+    if len(ids) > MAX_THREAD_SKILLS:
+        raise ValidationError({"skills": [TOO_MANY_SKILLS % {"n": MAX_THREAD_SKILLS}]})
+    if not ids:
+        return []
+    found = Skill.objects.in_bulk(ids)
+    if len(found) != len(ids):
+        raise ValidationError({"skills": [UNKNOWN_SKILL]})
+    return [found[pk] for pk in ids]
+
+
 def _lock(reply: Reply) -> None:
     """Lock `reply`'s row and re-read what counters depend on.
 
@@ -153,8 +178,12 @@ def start_thread(
     kind: str = Thread.Kind.DISCUSSION,
     post_first: bool = False,
     files: Sequence[UploadedFile] = (),
+    skills: Sequence[Skill | int] = (),
 ) -> Thread:
-    """Start a thread in `space` (with `files` attached); record ``thread.started``."""
+    """Start a thread in `space` (with `files` attached, tagged with `skills`).
+
+    Record ``thread.started`` with the skills' slugs.
+    """
     if kind not in Thread.Kind.values:
         raise ValidationError({"kind": [_("Choose a kind of thread.")]})
     if not can_start_thread(author, space, kind):
@@ -163,6 +192,7 @@ def start_thread(
     if not title:
         raise ValidationError({"title": [_("Give the thread a title.")]})
     checked = _checked_files(files)
+    tags = _clean_skills(skills)
     cooked = cook(body, author=author)
     thread = Thread(
         space=space,
@@ -174,12 +204,15 @@ def start_thread(
         post_first=post_first and kind == Thread.Kind.PROMPT,
     )
     thread.save()
+    if tags:
+        thread.skills.set(tags)
     _attach(checked, uploader=author, thread=thread)
     record(
         actor=author,
         verb="thread.started",
         obj=thread,
         space=space,
+        skills=[skill.slug for skill in tags],
         **cooked.event_data,
         **_snapshot(thread),
     )
@@ -187,13 +220,28 @@ def start_thread(
 
 
 @transaction.atomic
-def edit_thread(*, editor: User, thread: Thread, title: str, body: str) -> Thread:
-    """Change a thread's title and body (its author only); record ``thread.edited``."""
+def edit_thread(
+    *,
+    editor: User,
+    thread: Thread,
+    title: str,
+    body: str,
+    skills: Sequence[Skill | int] | None = None,
+) -> Thread:
+    """Change a thread's title, body and (unless `skills` is None) skill tags; its author only.
+
+    Record ``thread.edited`` with the slugs of the skills the thread now has.
+    """
     if not can_edit(editor, thread):
         raise PermissionDenied(CANNOT_EDIT)
     title, body = _clean_text(title, body, needs_body=False)
     if not title:
         raise ValidationError({"title": [_("Give the thread a title.")]})
+    if skills is None:
+        tags = list(thread.skills.all())
+    else:
+        tags = _clean_skills(skills)
+        thread.skills.set(tags)
     _save_revision(thread, editor=editor)
     cooked = cook(body, author=editor, previous=thread.body)
     thread.title, thread.body, thread.body_html = title, body, cooked.html
@@ -204,6 +252,7 @@ def edit_thread(*, editor: User, thread: Thread, title: str, body: str) -> Threa
         verb="thread.edited",
         obj=thread,
         space=thread.space,
+        skills=[skill.slug for skill in tags],
         **cooked.event_data,
         **_snapshot(thread),
     )

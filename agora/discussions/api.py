@@ -153,7 +153,7 @@ def get_thread(request: HttpRequest, thread_id: PathId):
 
 @router.patch("/threads/{thread_id}", response=ThreadOut, url_name="thread_update")
 def update_thread(request: HttpRequest, thread_id: PathId, data: ThreadPatch):
-    """Change a thread's title or body (its author only)."""
+    """Change a thread's title, body or skill tags (its author only)."""
     thread = access_thread_by_id(request.user, thread_id)
     changes = data.model_dump(exclude_unset=True)
     return actions.edit_thread(
@@ -161,6 +161,7 @@ def update_thread(request: HttpRequest, thread_id: PathId, data: ThreadPatch):
         thread=thread,
         title=changes.get("title", thread.title),
         body=changes.get("body", thread.body),
+        skills=changes.get("skills"),
     )
 
 

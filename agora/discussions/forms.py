@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agora.accounts.models import Skill
+from agora.discussions.actions import MAX_THREAD_SKILLS, TOO_MANY_SKILLS
 from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
 
@@ -40,6 +43,23 @@ def files_field() -> MultipleFileField:
     return MultipleFileField(label=_("Attach files"), help_text=FILES_HELP)
 
 
+class SkillsField(forms.ModelMultipleChoiceField):
+    """Up to MAX_THREAD_SKILLS skills of the shared vocabulary, in a `<select multiple>`."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", Skill.objects.order_by("name"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Skills"))
+        kwargs.setdefault("help_text", _("Up to 5 skills this thread is about."))
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if value and len(set(value)) > MAX_THREAD_SKILLS:
+            raise ValidationError(TOO_MANY_SKILLS % {"n": MAX_THREAD_SKILLS}, code="max")
+        return super().clean(value)
+
+
 class ThreadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
@@ -55,6 +75,7 @@ class ThreadForm(forms.Form):
         required=False,
         help_text=_("Lesson prompts only: learners see classmates' replies after posting theirs."),
     )
+    skills = SkillsField()
     files = files_field()
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs) -> None:
@@ -73,6 +94,7 @@ class ThreadEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, **MENTION_ATTRS}),
         help_text=_("Markdown."),
     )
+    skills = SkillsField()
 
 
 class ReplyForm(forms.Form):
@@ -116,7 +138,21 @@ class ThreadFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Every kind")), *Thread.Kind.choices]
     )
+    skill = forms.ModelChoiceField(
+        label=_("Skill"),
+        required=False,
+        queryset=Skill.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Every skill"),
+    )
     unanswered = forms.BooleanField(label=_("Unanswered questions only"), required=False)
+
+    def __init__(self, *args, space, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The skills some thread of this space is tagged with.
+        self.fields["skill"].queryset = (
+            Skill.objects.filter(threads__space=space).distinct().only("name", "slug")
+        )
 
 
 class ReplyFilterForm(forms.Form):

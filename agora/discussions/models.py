@@ -70,6 +70,9 @@ class Thread(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    skills = models.ManyToManyField(
+        "accounts.Skill", blank=True, related_name="threads", verbose_name=_("skills")
+    )
     # Counters kept by the actions (F() updates), so lists need no aggregates.
     reply_count = models.PositiveIntegerField(default=0, editable=False)
     agree_count = models.PositiveIntegerField(default=0, editable=False)
@@ -94,6 +97,19 @@ class Thread(models.Model):
     @property
     def stance_total(self) -> int:
         return self.agree_count + self.disagree_count + self.alternative_count
+
+    @property
+    def skill_tags(self) -> list[dict]:
+        """The thread's skills as {id, name, slug}, by name.
+
+        Read from the `skills_json` annotation when the query had it
+        (`queries.with_skills`), else fetched.
+        """
+        if "skills_json" in self.__dict__:
+            tags = self.__dict__["skills_json"] or []
+        else:
+            tags = list(self.skills.values("id", "name", "slug"))
+        return sorted(tags, key=lambda tag: (tag["name"].casefold(), tag["id"]))
 
 
 class Reply(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
 from agora.discussions.models import Follow, Reply, Thread, ThreadVisit
+from agora.discussions.queries import with_skills
 from agora.spaces.models import Membership
 from agora.spaces.permissions import (
     can_manage,
@@ -143,13 +144,15 @@ def can_see_replies(user: User, thread: Thread, *, has_posted: bool) -> bool:
 def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = False) -> Thread:
     """Return the thread `thread_id` of space `slug` if `user` may read it, else 404.
 
-    One query fetches the thread, its space, the viewer's role there (kept in
-    the role cache) and, with `with_visit`, when the viewer last read it
+    One query fetches the thread, its space, its skill tags, the viewer's role
+    there (kept in the role cache) and, with `with_visit`, when the viewer last read it
     (`thread.viewer_last_seen`, None when never) and whether they follow it
     (`thread.viewer_follows`).
     """
-    threads = Thread.objects.select_related("author__profile", "space").filter(
-        space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
+    threads = with_skills(
+        Thread.objects.select_related("author__profile", "space").filter(
+            space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
+        )
     )
     if user.is_authenticated:
         threads = threads.annotate(

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Count,
     Exists,
     F,
+    JSONField,
     Min,
     OuterRef,
     Prefetch,
@@ -45,15 +47,57 @@ REPLY_ORDERS = {
 }
 
 
-def space_threads(*, space: Space, kind: str = "", viewer: User | None = None) -> QuerySet[Thread]:
+class _SkillsJSON(Aggregate):
+    """A JSON array of the aggregated skills' {id, name, slug} (SQLite and PostgreSQL)."""
+
+    output_field = JSONField()
+
+    def __init__(self) -> None:
+        super().__init__(F("skill__id"), F("skill__name"), F("skill__slug"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions()[:3]:  # then filter, order_by
+            sql, more = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(more)
+        if connection.vendor == "postgresql":
+            array, item = "JSONB_AGG", "JSONB_BUILD_OBJECT"  # jsonb: Django decodes it
+        else:
+            array, item = "JSON_GROUP_ARRAY", "JSON_OBJECT"
+        sql = f"{array}({item}('id', {parts[0]}, 'name', {parts[1]}, 'slug', {parts[2]}))"
+        return sql, params
+
+
+def with_skills(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Annotate each thread's skill tags in the same query (`Thread.skill_tags` reads them).
+
+    A subquery, not a prefetch: the thread page stays within its query budget.
+    """
+    tags = (
+        Thread.skills.through.objects.filter(thread=OuterRef("pk"))
+        .order_by()
+        .values("thread")
+        .annotate(tags=_SkillsJSON())
+        .values("tags")
+    )
+    return threads.annotate(skills_json=Subquery(tags, output_field=JSONField()))
+
+
+def space_threads(
+    *, space: Space, kind: str = "", viewer: User | None = None, skill: str = ""
+) -> QuerySet[Thread]:
     """Threads of `space` (tombstones included), pinned first, then by activity.
 
     With `viewer`, each thread says whether it is unread (`is_unread`): never
-    opened, or active since the viewer's last visit.
+    opened, or active since the viewer's last visit. With `skill` (a slug), only
+    the threads tagged with it. Each thread carries its skill tags.
     """
-    threads = Thread.objects.filter(space=space).select_related("author__profile")
+    threads = with_skills(Thread.objects.filter(space=space).select_related("author__profile"))
     if kind in Thread.Kind.values:
         threads = threads.filter(kind=kind)
+    if skill:
+        threads = threads.filter(skills__slug=skill)
     if viewer is not None:
         threads = with_unread(threads, viewer=viewer)
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
@@ -74,15 +118,16 @@ def with_unread(threads: QuerySet[Thread], *, viewer: User) -> QuerySet[Thread]:
     )
 
 
-def unanswered_questions(*, space: Space) -> QuerySet[Thread]:
-    """Questions of `space` without an accepted answer, oldest first."""
-    return (
+def unanswered_questions(*, space: Space, skill: str = "") -> QuerySet[Thread]:
+    """Questions of `space` without an accepted answer, oldest first (with `skill`: tagged so)."""
+    threads = with_skills(
         Thread.objects.filter(
             space=space, kind=Thread.Kind.QUESTION, accepted_reply__isnull=True, is_deleted=False
-        )
-        .select_related("author__profile")
-        .order_by("created_at", "pk")
+        ).select_related("author__profile")
     )
+    if skill:
+        threads = threads.filter(skills__slug=skill)
+    return threads.order_by("created_at", "pk")
 
 
 REPLY_PAGE_FIELDS = (
@@ -363,7 +408,7 @@ def moderation_log(*, space: Space) -> QuerySet[Event]:
 
 def blog_posts(*, space: Space) -> QuerySet[Thread]:
     """Live, visible blog posts of `space`, newest first."""
-    return (
+    return with_skills(
         Thread.objects.filter(space=space, kind=Thread.Kind.BLOG, is_deleted=False, is_hidden=False)
         .select_related("author", "space")
         .order_by("-created_at", "-pk")

@@ -13,6 +13,7 @@ from pydantic import StrictBool
 
 from agora.api.schemas import Id, In, Omittable, choice
 from agora.core.models import Event
+from agora.discussions.actions import MAX_THREAD_SKILLS
 from agora.discussions.models import (
     MAX_BODY,
     MAX_TITLE,
@@ -66,6 +67,12 @@ class StancesOut(Schema):
     alternative: int
 
 
+class SkillTagOut(Schema):
+    id: int
+    name: str
+    slug: str
+
+
 class ThreadOut(Schema):
     id: int
     space_id: int
@@ -89,6 +96,7 @@ class ThreadOut(Schema):
     last_activity_at: datetime
     url: str = Field(description="The thread's page.")
     attachments: list[AttachmentOut]
+    skills: list[SkillTagOut] = Field(description="The skills the thread is tagged with, by name.")
 
     @staticmethod
     def resolve_url(obj: Thread) -> str:
@@ -109,6 +117,10 @@ class ThreadOut(Schema):
     @staticmethod
     def resolve_attachments(obj: Thread, context: Any) -> list[dict[str, Any]]:
         return _attachments(obj, obj, context)
+
+    @staticmethod
+    def resolve_skills(obj: Thread, context: Any) -> list[dict[str, Any]]:
+        return [] if _concealed(obj, context) else obj.skill_tags
 
     @staticmethod
     def resolve_author_name(obj: Thread) -> str | None:
@@ -137,6 +149,11 @@ class ThreadIn(In):
     post_first: StrictBool = Field(
         default=False, description="Prompts only: learners see others' replies after posting."
     )
+    skills: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_THREAD_SKILLS,
+        description="Ids of up to 5 skills of the shared vocabulary the thread is about.",
+    )
 
 
 class ThreadPatch(In):
@@ -144,6 +161,10 @@ class ThreadPatch(In):
 
     title: str = Omittable(max_length=MAX_TITLE)
     body: str = Omittable(max_length=MAX_BODY, description="Markdown.")
+    skills: list[Id] = Omittable(
+        max_length=MAX_THREAD_SKILLS,
+        description="Ids of up to 5 skills (replacing the thread's tags; [] removes them).",
+    )
 
 
 class ModerationIn(In):

@@ -187,6 +187,7 @@ def test_start_thread_saves_rendered_body_and_records_the_event(space, member):
             "thread",
             thread.pk,
             {
+                "skills": [],
                 "space_name": "Data Club",
                 "space_slug": space.slug,
                 "thread_id": thread.pk,
@@ -288,7 +289,7 @@ def test_edit_thread_changes_title_and_body_and_records_it(discussion, member):
     assert discussion.edited_at is not None
     assert events_since(before) == [
         ("thread.edited", member.pk, discussion.space_id, "thread", discussion.pk,
-         snapshot(discussion)),
+         {"skills": [], **snapshot(discussion)}),
     ]  # fmt: skip
 
 

@@ -43,12 +43,15 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
     if not can_view_content(request.user, space):
         raise PermissionDenied(CANNOT_READ)
-    form = ThreadFilterForm(request.GET or None)
+    form = ThreadFilterForm(request.GET or None, space=space)
     filters = form.cleaned_data if form.is_valid() else {}
+    skill = filters["skill"].slug if filters.get("skill") else ""
     if filters.get("unanswered"):
-        threads = unanswered_questions(space=space)
+        threads = unanswered_questions(space=space, skill=skill)
     else:
-        threads = space_threads(space=space, kind=filters.get("kind", ""), viewer=request.user)
+        threads = space_threads(
+            space=space, kind=filters.get("kind", ""), viewer=request.user, skill=skill
+        )
     context = {
         "space": space,
         "form": form,
@@ -134,7 +137,11 @@ def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse
         raise PermissionDenied(actions.CANNOT_EDIT)
     form = ThreadEditForm(
         request.POST if request.method == "POST" else None,
-        initial={"title": thread.title, "body": thread.body},
+        initial={
+            "title": thread.title,
+            "body": thread.body,
+            "skills": [skill.pk for skill in thread.skills.all()],
+        },
     )
     return edit_post(
         request,
