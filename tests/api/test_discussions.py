@@ -99,6 +99,10 @@ def thread_json(thread: Thread) -> dict:
         "last_activity_at": iso(thread.last_activity_at),
         "url": f"/spaces/{thread.space.slug}/threads/{thread.pk}/",
         "attachments": [],
+        "skills": [
+            {"id": skill.pk, "name": skill.name, "slug": skill.slug}
+            for skill in thread.skills.order_by("name", "pk")
+        ],
     }
 
 
