@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agora.accounts.actions import change_org_role, set_skills, update_profile
-from agora.accounts.models import ContactVisibility, SkillClaim, User
+from agora.accounts.models import ContactVisibility, Skill, SkillClaim, User
 from agora.core.models import Event
 from agora.courses.models import Attempt, Cohort, Completion, Course, Lesson, LessonPrompt
 from agora.demo.courses import course_steps
@@ -295,13 +295,16 @@ class _Builder:
             raise ValueError(f"Unknown person in demo step {verb} {args!r}")
         if verb == "thread":
             key, kind, title, body, *options = args
+            extra = dict(options[0]) if options else {}
+            if "skills" in extra:
+                extra["skills"] = [Skill.objects.get(name=name) for name in extra["skills"]]
             thread = discussion_actions.start_thread(
                 author=person,
                 space=space,
                 kind=kind,
                 title=self._text(title),
                 body=self._text(body),
-                **(options[0] if options else {}),
+                **extra,
             )
             self.threads[key] = thread.pk
         elif verb == "reply":

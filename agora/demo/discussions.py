@@ -3,8 +3,9 @@
 Steps join a space plan's steps (see `agora.demo.spaces`), after the people
 taking part have joined:
 
-- ``("thread", author, key, kind, title, body)``, or with a seventh item
-  ``{"post_first": True}``: start a thread;
+- ``("thread", author, key, kind, title, body)``, or with a seventh item of
+  options (``{"post_first": True, "skills": ["Statistics"]}``: skills by name,
+  from the people's skills): start a thread;
 - ``("reply", author, key, thread, parent, stance, body)``: a response
   (``parent`` empty) or a comment on the response ``parent``;
 - ``("react", person, reply, kind)``; ``("endorse", person, reply)``;
@@ -75,6 +76,7 @@ A colleague concludes: *"So customers wait about four hours for an answer."*
 Do you **agree**, **disagree**, or do you have an **alternative view**? Say
 what you would check before you believed it. Then reply to one classmate.
 """,
+        {"skills": ["Statistics"]},
     ),
     *_talk(
         "week1",
@@ -172,6 +174,7 @@ what you would check before you believed it. Then reply to one classmate.
 In the week 2 ticket export, `=MEDIAN(C2:C400)` gives **0**, but most tickets
 clearly took minutes to hours. `=AVERAGE` gives 52. What am I doing wrong?
 """,
+        {"skills": ["Statistics", "Excel"]},
     ),
     *_talk(
         "median-question",
@@ -236,7 +239,7 @@ Describe what it showed, what it hid, and how you would redraw it.
 This prompt is **post before you see others**: you will see classmates'
 charts once you have posted your own, so nobody just picks the obvious one.
 """,
-        {"post_first": True},
+        {"post_first": True, "skills": ["Data visualization"]},
     ),
     *_talk(
         "week3",
@@ -377,6 +380,7 @@ tickets the next month than teams that did not.
 *"The training cut tickets by 30 %."* Do you **agree**, **disagree**, or do you
 have an **alternative explanation**? What would convince you either way?
 """,
+        {"skills": ["Statistics", "Experiment design"]},
     ),
     *_talk(
         "week4",
@@ -465,6 +469,7 @@ PYTHON_TALK: list[Step] = [
 `pd.read_csv("events.csv")` on the nightly export eats all 16 GB of my laptop
 and dies. I only need four of the forty columns. What's the sane way to do this?
 """,
+        {"skills": ["Python"]},
     ),
     *_talk(
         "big-csv",
@@ -513,6 +518,7 @@ and dies. I only need four of the forty columns. What's the sane way to do this?
         "Type hints in notebooks: worth it?",
         "We require type hints in services. Should we ask for them in analysis "
         "notebooks too, or is that ceremony where people are exploring?",
+        {"skills": ["Python", "Code review"]},
     ),
     *_talk(
         "type-hints",
