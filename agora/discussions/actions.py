@@ -242,6 +242,7 @@ def edit_thread(
     else:
         tags = _clean_skills(skills)
         thread.skills.set(tags)
+        thread.__dict__.pop("skills_json", None)  # read before the change (queries.with_skills)
     _save_revision(thread, editor=editor)
     cooked = cook(body, author=editor, previous=thread.body)
     thread.title, thread.body, thread.body_html = title, body, cooked.html

@@ -10,6 +10,7 @@ from django.test import Client
 from agora.accounts.models import Skill
 from agora.discussions import actions
 from agora.discussions.models import Thread
+from agora.discussions.permissions import access_thread
 from tests.api.helpers import ApiClient, invalid
 from tests.events import events_since, last_event_id
 from tests.factories import UserFactory, add_member
@@ -68,6 +69,14 @@ def test_edit_thread_replaces_the_skills_or_keeps_them(space, member, skills):
         ("thread.edited", ["excel"]),
         ("thread.edited", []),
     ]
+
+
+def test_an_edited_thread_reads_its_new_tags(space, member, skills):
+    actions.start_thread(author=member, space=space, title="T", skills=[skills["sql"]])
+    thread = access_thread(member, space.slug, Thread.objects.get().pk)
+    assert [tag["slug"] for tag in thread.skill_tags] == ["sql"]
+    actions.edit_thread(editor=member, thread=thread, title="T", body="", skills=[skills["excel"]])
+    assert [tag["slug"] for tag in thread.skill_tags] == ["excel"]
 
 
 @pytest.mark.parametrize(
