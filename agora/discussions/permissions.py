@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core import signing
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
+from agora.accounts.models import User
 from agora.discussions.models import Follow, Reply, Thread, ThreadVisit
 from agora.discussions.queries import with_skills
 from agora.spaces.models import Membership
 from agora.spaces.permissions import (
+    access_space,
     can_manage,
     can_post_in,
     can_view_content,
@@ -26,7 +29,6 @@ from agora.spaces.permissions import (
 )
 
 if TYPE_CHECKING:
-    from agora.accounts.models import User
     from agora.spaces.models import Space
 
 MANAGER_KINDS = (Thread.Kind.PROMPT, Thread.Kind.BLOG, Thread.Kind.ANNOUNCEMENT)
@@ -205,3 +207,26 @@ def access_reply(user: User, reply_id: int) -> Reply:
 def can_follow(user: User, space: Space) -> bool:
     """Follow a thread of `space`, or the whole space: whoever may read it."""
     return can_view_content(user, space)
+
+
+# --- Private blog feeds -----------------------------------------------------------------
+
+FEED_SALT = "agora.discussions.blog-feed"
+
+
+def feed_token(user: User, space: Space) -> str:
+    """A token that lets `user`'s feed reader fetch `space`'s blog feed."""
+    return signing.dumps({"u": user.pk, "s": space.pk}, salt=FEED_SALT, compress=True)
+
+
+def feed_reader(token: str, slug: str) -> tuple[User, Space]:
+    """The person and space a feed token names, if they still may read it; else 404."""
+    try:
+        claims = signing.loads(token, salt=FEED_SALT)
+        user = User.objects.get(pk=int(claims["u"]), is_active=True)
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError) as error:
+        raise Http404("No such feed.") from error
+    space = access_space(user, slug)
+    if space.pk != claims["s"] or not can_view_content(user, space):
+        raise Http404("No such feed.")
+    return user, space

@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 
 from agora.core.models import Event
 from agora.discussions.models import (
@@ -418,3 +419,15 @@ def blog_posts(*, space: Space) -> QuerySet[Thread]:
 def is_following_space(*, user: User, space: Space) -> bool:
     """Whether `user` follows every thread of `space`."""
     return Follow.objects.filter(user=user, space=space).exists()
+
+
+def thread_attachment(*, thread: Thread, attachment_id: int) -> Attachment:
+    """Return a file of `thread` or of one of its replies, or raise Http404."""
+    attachment = (
+        Attachment.objects.filter(Q(thread=thread) | Q(reply__thread=thread), pk=attachment_id)
+        .only("pk", "thread_id", "reply_id", "file", "name", "content_type", "size")
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment

@@ -6,7 +6,7 @@ import pytest
 
 from agora.discussions import actions
 from agora.discussions.models import Thread
-from agora.discussions.views.blog import feed_token
+from agora.discussions.permissions import feed_token
 from agora.spaces.actions import leave_space
 from tests.factories import make_space
 

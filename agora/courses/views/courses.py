@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from agora.accounts.views import add_errors
 from agora.core.pagination import paginate
+from agora.core.uploads import stored_file_response
 from agora.courses import actions
 from agora.courses.forms import (
     AttachmentForm,
@@ -276,10 +277,6 @@ def attachment_add(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespo
     return _edit_page_with(request, course, lesson, attachment_form=form)
 
 
-# Shown in the browser; every other kind is downloaded (never rendered on our origin).
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
 @login_required
 def attachment_download(
     request: HttpRequest, slug: str, lesson_id: int, attachment_id: int
@@ -288,20 +285,9 @@ def attachment_download(
     course = access_course(request.user, slug)
     lesson = access_lesson(request.user, course, lesson_id)
     attachment = get_object_or_404(LessonAttachment, lesson=lesson, pk=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("No such file.") from error
-    response = FileResponse(
-        handle,
-        as_attachment=attachment.content_type not in INLINE_TYPES,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required

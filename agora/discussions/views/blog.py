@@ -10,42 +10,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from agora.accounts.models import User
 from agora.core.pagination import paginate
 from agora.discussions.models import Thread
-from agora.discussions.permissions import can_start_thread
+from agora.discussions.permissions import can_start_thread, feed_reader, feed_token
 from agora.discussions.queries import blog_posts
 from agora.discussions.views.page import CANNOT_READ
 from agora.spaces.models import Space
 from agora.spaces.permissions import access_space, can_view_content
 
-FEED_SALT = "agora.discussions.blog-feed"
 FEED_SIZE = 20
-
-
-def feed_token(user: User, space: Space) -> str:
-    """A token that lets `user`'s feed reader fetch `space`'s blog feed."""
-    return signing.dumps({"u": user.pk, "s": space.pk}, salt=FEED_SALT, compress=True)
-
-
-def feed_reader(token: str, slug: str) -> tuple[User, Space]:
-    """The person and space a feed token names, if they still may read it; else 404."""
-    try:
-        claims = signing.loads(token, salt=FEED_SALT)
-        user = User.objects.get(pk=int(claims["u"]), is_active=True)
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError) as error:
-        raise Http404("No such feed.") from error
-    space = access_space(user, slug)
-    if space.pk != claims["s"] or not can_view_content(user, space):
-        raise Http404("No such feed.")
-    return user, space
 
 
 @login_required

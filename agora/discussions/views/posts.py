@@ -5,21 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from agora.accounts.views import add_errors
 from agora.core.pagination import paginate
+from agora.core.uploads import stored_file_response
 from agora.discussions import actions
 from agora.discussions.forms import FlagForm
-from agora.discussions.models import Attachment, Reply, Thread
+from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import access_thread, can_flag, conceals
-from agora.discussions.queries import revisions_of
+from agora.discussions.queries import revisions_of, thread_attachment
 from agora.discussions.views.page import _visible_reply
-
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 def _readable_post(request: HttpRequest, thread: Thread, reply_id: int | None) -> Thread | Reply:
@@ -56,29 +54,11 @@ def attachment_download(
 ) -> HttpResponse:
     """Serve an attachment to whoever may read its post (404 for anyone else)."""
     thread = access_thread(request.user, slug, thread_id)
-    attachment = (
-        Attachment.objects.filter(Q(thread=thread) | Q(reply__thread=thread), pk=attachment_id)
-        .only("pk", "thread_id", "reply_id", "file", "name", "content_type", "size")
-        .first()
-    )
-    if attachment is None:
-        raise Http404("No such file.")
+    attachment = thread_attachment(thread=thread, attachment_id=attachment_id)
     _readable_post(request, thread, attachment.reply_id)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("No such file.") from error
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required
