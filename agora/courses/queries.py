@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from agora.courses.models import (
     Attempt,
@@ -27,6 +28,7 @@ from agora.courses.models import (
     Course,
     KnowledgeCheck,
     Lesson,
+    LessonAttachment,
     LessonPrompt,
     Question,
 )
@@ -284,3 +286,28 @@ def checked_lessons(*, cohort: Cohort) -> list[Lesson]:
 
 def published_count(*, course: Course) -> int:
     return Lesson.objects.filter(course=course, is_published=True).count()
+
+
+# --- Rows under an object the viewer was already given (404 otherwise) ----------------
+
+
+def lesson_attachment(*, lesson: Lesson, attachment_id: int) -> LessonAttachment:
+    return get_object_or_404(LessonAttachment, lesson=lesson, pk=attachment_id)
+
+
+def lesson_question(*, lesson: Lesson, question_id: int) -> Question:
+    """A question of `lesson`'s check, with its choices."""
+    return get_object_or_404(
+        Question.objects.select_related("knowledge_check__lesson__course").prefetch_related(
+            "choices"
+        ),
+        knowledge_check__lesson=lesson,
+        pk=question_id,
+    )
+
+
+def cohort_membership(*, cohort: Cohort, user_id: int) -> Membership:
+    """A member of `cohort`'s space, with the person."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), space=cohort.space, user_id=user_id
+    )

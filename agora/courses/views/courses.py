@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from agora.courses.forms import (
     PromptForm,
     QuestionForm,
 )
-from agora.courses.models import Course, Lesson, LessonAttachment, Question
+from agora.courses.models import Course, Lesson
 from agora.courses.permissions import (
     access_course,
     access_lesson,
@@ -39,8 +39,10 @@ from agora.courses.queries import (
     course_cohorts,
     course_instructors,
     course_list,
+    lesson_attachment,
     lesson_check,
     lesson_outline,
+    lesson_question,
 )
 
 
@@ -284,7 +286,7 @@ def attachment_download(
     """Serve a lesson's file to whoever may see the lesson (404 for anyone else)."""
     course = access_course(request.user, slug)
     lesson = access_lesson(request.user, course, lesson_id)
-    attachment = get_object_or_404(LessonAttachment, lesson=lesson, pk=attachment_id)
+    attachment = lesson_attachment(lesson=lesson, attachment_id=attachment_id)
     return stored_file_response(
         attachment.file, name=attachment.name, content_type=attachment.content_type
     )
@@ -296,7 +298,7 @@ def attachment_remove(
     request: HttpRequest, slug: str, lesson_id: int, attachment_id: int
 ) -> HttpResponse:
     _course, lesson = _editable_lesson(request, slug, lesson_id)
-    attachment = get_object_or_404(LessonAttachment, lesson=lesson, pk=attachment_id)
+    attachment = lesson_attachment(lesson=lesson, attachment_id=attachment_id)
     actions.remove_attachment(actor=request.user, attachment=attachment)
     messages.success(request, _("The file is removed."))
     return redirect(_edit_url(lesson))
@@ -357,23 +359,12 @@ def question_add(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespons
     return _edit_page_with(request, course, lesson, question_form=form)
 
 
-def _question_of(lesson: Lesson, question_id: int) -> Question:
-    question = get_object_or_404(
-        Question.objects.select_related("knowledge_check__lesson__course").prefetch_related(
-            "choices"
-        ),
-        knowledge_check__lesson=lesson,
-        pk=question_id,
-    )
-    return question
-
-
 @login_required
 def question_edit(
     request: HttpRequest, slug: str, lesson_id: int, question_id: int
 ) -> HttpResponse:
     course, lesson = _editable_lesson(request, slug, lesson_id)
-    question = _question_of(lesson, question_id)
+    question = lesson_question(lesson=lesson, question_id=question_id)
     form = QuestionForm(request.POST if request.method == "POST" else None, question=question)
     if request.method == "POST" and form.is_valid():
         try:
@@ -398,6 +389,8 @@ def question_delete(
     request: HttpRequest, slug: str, lesson_id: int, question_id: int
 ) -> HttpResponse:
     _course, lesson = _editable_lesson(request, slug, lesson_id)
-    actions.delete_question(actor=request.user, question=_question_of(lesson, question_id))
+    actions.delete_question(
+        actor=request.user, question=lesson_question(lesson=lesson, question_id=question_id)
+    )
     messages.success(request, _("The question is deleted."))
     return redirect(_edit_url(lesson) + "#check")

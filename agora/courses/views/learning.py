@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,13 +31,13 @@ from agora.courses.permissions import (
 from agora.courses.queries import (
     best_scores,
     checked_lessons,
+    cohort_membership,
     lesson_page,
     progress,
     published_count,
     roster,
 )
 from agora.discussions.views.page import _thread_context
-from agora.spaces.models import Membership
 
 # --- learning in a cohort --------------------------------------------------------------
 
@@ -64,9 +64,7 @@ def learner_progress(request: HttpRequest, slug: str, user_id: int) -> HttpRespo
     cohort = access_cohort(request.user, slug)
     if not can_view_roster(request.user, cohort):
         raise PermissionDenied(CANNOT_ROSTER)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), space=cohort.space, user_id=user_id
-    )
+    membership = cohort_membership(cohort=cohort, user_id=user_id)
     context = {
         "cohort": cohort,
         "course": cohort.course,
