@@ -10,7 +10,7 @@ until they have posted their own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core import signing
 from django.db.models import Exists, OuterRef, Subquery
@@ -118,6 +118,44 @@ def can_react(user: User, reply: Reply) -> bool:
         and reply.author_id != user.pk
         and can_post_in(user, reply.thread.space)
     )
+
+
+class ReplyRights(NamedTuple):
+    """What a viewer may do with one reply, and whether it shows concealed."""
+
+    edit: bool
+    delete: bool
+    react: bool
+    flag: bool
+    concealed: bool
+
+
+def reply_rights(user: User, thread: Thread):
+    """Return a function giving `user`'s `ReplyRights` on each reply of `thread`.
+
+    Of a reply, the predicates above read only its deleted and hidden flags
+    and whether `user` wrote it (its thread and space are the page's): the
+    rights are worked out once per such combination rather than per reply,
+    which a 200-reply page otherwise asks a thousand times. A predicate that
+    comes to read more of a reply must add it to `key` here.
+    """
+    known: dict[tuple[bool, bool, bool], ReplyRights] = {}
+
+    def rights(reply: Reply) -> ReplyRights:
+        key = (reply.is_deleted, reply.is_hidden, reply.author_id == user.pk)
+        found = known.get(key)
+        if found is None:
+            reply.thread = thread
+            found = known[key] = ReplyRights(
+                edit=can_edit(user, reply),
+                delete=can_delete(user, reply),
+                react=can_react(user, reply),
+                flag=can_flag(user, reply),
+                concealed=conceals(user, reply),
+            )
+        return found
+
+    return rights
 
 
 def can_accept_answer(user: User, thread: Thread) -> bool:

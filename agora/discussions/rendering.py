@@ -12,11 +12,12 @@ The markup lives in ``jinja2/discussions/replies.html``; Django's
 ``templatetags/discussion_replies.py``, which call `replies_module`.
 
 Each reply's article is also kept, once rendered, in a per-process table
-(`_articles`) keyed on everything it shows: the reply's own values and those
-`_prepare` attached (the viewer's rights, reactions, marks), its author's
-and endorser's names and photo, and the page's (thread, rights, language,
-time zone). The two things that change without the reply changing — "3 hours
-ago" and the CSRF token — are left as markers and filled in on the way out.
+(`_articles`) keyed on everything it shows: the reply's row
+(`queries.ReplyRow`: its columns, its author's and endorser's names and
+photo), the marks `_prepare` attached (the viewer's rights, reactions, files,
+"new"), and the page's (thread, rights, language, time zone). The two
+things that change without the reply changing — "3 hours ago" and the CSRF
+token — are left as markers and filled in on the way out.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from markupsafe import Markup, escape
 
 from agora.core.templatetags.agora import ago
 from agora.discussions.models import Reply
+from agora.discussions.queries import ReplyRow
 
 TEMPLATE = "discussions/replies.html"
 # Comments: escaped text never contains them and sanitized HTML has none (nh3).
@@ -130,7 +132,7 @@ class _Dates:
         self.endorsed_by = _("Endorsed by %(name)s")
         self.facilitator = _("a facilitator")
 
-    def __call__(self, reply: Reply) -> _When:
+    def __call__(self, reply: ReplyRow) -> _When:
         when = _When()
         # What Django's ``|date:'c'`` writes: ISO 8601 in the current time zone.
         when.iso = reply.created_at.astimezone(self.zone).isoformat()
@@ -141,7 +143,7 @@ class _Dates:
             when.endorsed = self.endorsed_by % {"name": name}
         return when
 
-    def ago_of(self, reply: Reply) -> str:
+    def ago_of(self, reply: ReplyRow) -> str:
         """agora's ``|ago``: "3 days ago", the largest unit only.
 
         Under four weeks the sentence depends only on that unit and its
@@ -172,45 +174,23 @@ class _Articles:
         self.dates = dates
         self.macro: Any = None  # the module's reply_article, set once it exists
 
-    def __call__(self, reply: Reply) -> Markup:
+    def __call__(self, reply: ReplyRow) -> Markup:
         key = _article_key(self.page, reply)
-        html = _articles.get(key) if key is not None else None
+        html = _articles.get(key)
         if html is None:
             html = str(self.macro(reply))
-            if key is not None:
-                if len(_articles) >= ARTICLES_KEPT:
-                    _articles.clear()
-                _articles[key] = html
+            if len(_articles) >= ARTICLES_KEPT:
+                _articles.clear()
+            _articles[key] = html
         if AGO in html:
             html = html.replace(AGO, str(escape(self.dates.ago_of(reply))))
         return Markup(html)  # noqa: S704 (rendered by Jinja2 with autoescape)
 
 
-def _article_key(page: tuple, reply: Reply) -> tuple | None:
-    """Everything a reply's article shows, or None when a value is not hashable."""
-    values = tuple(
-        tuple(value) if isinstance(value, list) else value
-        for name, value in reply.__dict__.items()
-        if not name.startswith("_")
-    )
-    cached = reply._state.fields_cache
-    author, endorser = cached.get("author"), cached.get("endorsed_by")
-    if (reply.author_id and author is None) or (reply.endorsed_by_id and endorser is None):
-        return None  # not fetched with the reply: its names are not known here
-    profile = author._state.fields_cache.get("profile") if author is not None else None
-    if author is not None and profile is None:
-        return None
-    related = (
-        getattr(author, "name", None),
-        str(getattr(profile, "photo", "") or ""),
-        getattr(endorser, "name", None),
-    )
-    key = (page, values, related)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
+def _article_key(page: tuple, reply: ReplyRow) -> tuple:
+    """Everything a reply's article shows: its row's values (with its author's
+    and endorser's names and photo) and the marks the page attached."""
+    return (page, reply.values, reply.marks)
 
 
 def _csrf_input(token: Any) -> Markup:

@@ -27,14 +27,15 @@ from agora.discussions.permissions import (
     can_edit,
     can_flag,
     can_moderate,
-    can_react,
     can_reply,
     can_see_replies,
     conceals,
     may_take_stance,
+    reply_rights,
     sees_hidden,
 )
 from agora.discussions.queries import (
+    ReplyRow,
     Response,
     has_posted_in,
     reactions_of,
@@ -97,7 +98,7 @@ def _has_posted(user: Any, responses: list[Response]) -> bool:
 
 
 def _prepare(
-    reply: Reply,
+    reply: Reply | ReplyRow,
     *,
     user: Any,
     thread: Thread,
@@ -105,38 +106,43 @@ def _prepare(
     files: dict[int, list] | None = None,
     last_seen: Any = None,
     labels: dict[str, tuple[str, str]] | None = None,
-) -> Reply:
-    """Attach what the reply template asks: permissions, reaction buttons, files, markers.
+    rights: Any = None,
+) -> ReplyRow:
+    """Return the reply's row with what the reply template asks: permissions,
+    reaction buttons, files, markers.
 
-    `labels` are the reaction labels translated once for a page of replies.
+    For a page of replies, `labels` are the reaction labels translated once
+    and `rights` is the page's `reply_rights`.
     """
+    row = reply if isinstance(reply, ReplyRow) else ReplyRow.of(reply)
     labels = labels or _reaction_labels()
-    reply.thread = thread
-    reply.may_edit = can_edit(user, reply)
-    reply.may_delete = can_delete(user, reply)
-    reply.may_react = can_react(user, reply)
-    reply.may_flag = can_flag(user, reply)
-    reply.is_concealed = conceals(user, reply)
-    reply.attachment_list = (files or {}).get(reply.pk, [])
+    allowed = (rights or reply_rights(user, thread))(row)
+    row.thread = thread
+    row.may_edit, row.may_delete, row.may_react, row.may_flag, row.is_concealed = allowed
+    row.attachment_list = (files or {}).get(row.id, [])
     # New: written by someone else since the viewer's last visit, and readable.
-    reply.is_new = bool(
+    row.is_new = bool(
         last_seen
-        and reply.created_at > last_seen
-        and reply.author_id != user.pk
-        and not reply.is_deleted
-        and not reply.is_concealed
+        and row.created_at > last_seen
+        and row.author_id != user.pk
+        and not row.is_deleted
+        and not row.is_concealed
     )
-    reply.reaction_buttons = [
+    pressed = tuple((row.id, kind) in reacted for kind in labels)
+    row.reaction_buttons = [
         ReactionButton(
             kind=kind,
             label=label,
             action_label=action_label,
-            count=getattr(reply, REACTION_COUNTS[kind]),
-            pressed=(reply.pk, kind) in reacted,
+            count=getattr(row, REACTION_COUNTS[kind]),
+            pressed=is_pressed,
         )
-        for kind, (label, action_label) in labels.items()
+        for (kind, (label, action_label)), is_pressed in zip(labels.items(), pressed, strict=True)
     ]
-    return reply
+    # With the row's values, what its rendered article shows (rendering.py's key).
+    files_shown = tuple((file.pk, file.name, file.size) for file in row.attachment_list)
+    row.marks = (allowed, row.is_new, pressed, files_shown)
+    return row
 
 
 def _reaction_labels() -> dict[str, tuple[str, str]]:
@@ -193,6 +199,7 @@ def _thread_context(
     last_seen = getattr(thread, "viewer_last_seen", None)
     new_replies: list[Reply] = []
     labels = _reaction_labels()
+    rights = reply_rights(user, thread)
     for item in responses:
         for reply in (item.reply, *item.comments):
             _prepare(
@@ -203,6 +210,7 @@ def _thread_context(
                 files=files.by_reply,
                 last_seen=last_seen,
                 labels=labels,
+                rights=rights,
             )
             if reply.is_new:
                 new_replies.append(reply)
