@@ -190,3 +190,23 @@ def test_the_page_says_ago_as_the_ago_filter_does():
         "1 hour ago",
         "1 week ago",
     ]
+
+
+def test_reply_rows_show_their_authors_photo_initials_and_endorser(
+    client_of, thread, member, learner, facilitator
+):
+    from agora.accounts.actions import set_profile_photo
+    from tests.accounts.test_actions import png_upload
+
+    profile = set_profile_photo(editor=learner, person=learner, upload=png_upload())
+    with_photo = actions.post_reply(author=learner, thread=thread, body="With a photo")
+    without = actions.post_reply(author=member, thread=thread, body="Without one")
+    actions.endorse_reply(actor=facilitator, reply=without)
+    html = client_of(member).get(thread.get_absolute_url()).content.decode()
+    photo = re.search(
+        rf'id="reply-{with_photo.pk}".*?<img class="avatar avatar-sm" src="([^"]+)"', html, re.S
+    )
+    assert photo is not None and photo.group(1) == profile.photo.url
+    initials = re.search(rf'id="reply-{without.pk}".*?avatar-initials[^>]*>([^<]+)<', html, re.S)
+    assert initials is not None and initials.group(1) == member.initials
+    assert f"Endorsed by {facilitator.name}" in html
