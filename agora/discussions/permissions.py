@@ -25,7 +25,6 @@ from agora.spaces.permissions import (
     can_manage,
     can_post_in,
     can_view_content,
-    spaces_visible_to,
 )
 
 if TYPE_CHECKING:
@@ -185,19 +184,22 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
     """Return the thread `thread_id` of space `slug` if `user` may read it, else 404.
 
     One query fetches the thread, its space, its skill tags, the viewer's role
-    there (kept in the role cache) and, with `with_visit`, when the viewer last read it
-    (`thread.viewer_last_seen`, None when never) and whether they follow it
-    (`thread.viewer_follows`).
+    there (kept in the role cache, from which `can_view_content` decides
+    without a query whether the viewer may read it) and, with `with_visit`,
+    when the viewer last read it (`thread.viewer_last_seen`, None when never)
+    and whether they follow it (`thread.viewer_follows`).
     """
     threads = with_skills(
         Thread.objects.select_related("author__profile", "space").filter(
-            space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
+            space__slug=slug, pk=thread_id
         )
     )
     if user.is_authenticated:
         threads = threads.annotate(
             viewer_role=Subquery(
-                Membership.objects.filter(space=OuterRef("space_id"), user=user).values("role")[:1]
+                Membership.objects.filter(space=OuterRef("space_id"), user=user)
+                .order_by()
+                .values("role")[:1]
             )
         )
         if with_visit:
