@@ -138,6 +138,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets through Jinja2, falling back to Django's engine (see the class).
+FORM_RENDERER = "agora.core.forms.FormRenderer"
+
 # --- Database ----------------------------------------------------------------
 DATABASES = {
     "default": (
