@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -105,7 +106,7 @@ def _prepare(
     reacted: set[tuple[int, str]],
     files: dict[int, list] | None = None,
     last_seen: Any = None,
-    labels: dict[str, tuple[str, str]] | None = None,
+    labels: tuple[tuple[str, str, str], ...] | None = None,
     rights: Any = None,
 ) -> ReplyRow:
     """Return the reply's row with what the reply template asks: permissions,
@@ -128,26 +129,33 @@ def _prepare(
         and not row.is_deleted
         and not row.is_concealed
     )
-    pressed = tuple((row.id, kind) in reacted for kind in labels)
-    row.reaction_buttons = [
-        ReactionButton(
-            kind=kind,
-            label=label,
-            action_label=action_label,
-            count=getattr(row, REACTION_COUNTS[kind]),
-            pressed=is_pressed,
-        )
-        for (kind, (label, action_label)), is_pressed in zip(labels.items(), pressed, strict=True)
-    ]
+    pressed = tuple((row.id, kind) in reacted for kind, _label, _action in labels)
+    counts = tuple(getattr(row, REACTION_COUNTS[kind]) for kind, _label, _action in labels)
+    row.reaction_buttons = _reaction_buttons(labels, counts, pressed)
     # With the row's values, what its rendered article shows (rendering.py's key).
     files_shown = tuple((file.pk, file.name, file.size) for file in row.attachment_list)
     row.marks = (allowed, row.is_new, pressed, files_shown)
     return row
 
 
-def _reaction_labels() -> dict[str, tuple[str, str]]:
-    """REACTION_LABELS in the active language."""
-    return {kind: (str(label), str(action)) for kind, (label, action) in REACTION_LABELS.items()}
+def _reaction_labels() -> tuple[tuple[str, str, str], ...]:
+    """(kind, label, action label) of each reaction, in the active language."""
+    return tuple(
+        (kind, str(label), str(action)) for kind, (label, action) in REACTION_LABELS.items()
+    )
+
+
+@lru_cache(maxsize=512)
+def _reaction_buttons(
+    labels: tuple[tuple[str, str, str], ...], counts: tuple[int, ...], pressed: tuple[bool, ...]
+) -> tuple[ReactionButton, ...]:
+    """The buttons of a reply with these counts and presses (replies share them)."""
+    return tuple(
+        ReactionButton(kind, label, action_label, count, is_pressed)
+        for (kind, label, action_label), count, is_pressed in zip(
+            labels, counts, pressed, strict=True
+        )
+    )
 
 
 def _viewer(request: HttpRequest) -> Any:
