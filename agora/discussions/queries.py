@@ -314,7 +314,7 @@ def has_posted_in(*, user: User, thread: Thread) -> bool:
 
 def reactors(*, reply: Reply) -> QuerySet[Reaction]:
     """Who reacted to `reply`, and how."""
-    return reply.reactions.select_related("user").order_by("kind", "created_at")
+    return reply.reactions.select_related("user").order_by("kind", "created_at", "pk")
 
 
 def _replies_shown_to(viewer: User) -> QuerySet[Reply]:

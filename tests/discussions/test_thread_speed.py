@@ -206,7 +206,9 @@ def test_reply_rows_show_their_authors_photo_initials_and_endorser(
     photo = re.search(
         rf'id="reply-{with_photo.pk}".*?<img class="avatar avatar-sm" src="([^"]+)"', html, re.S
     )
-    assert photo is not None and photo.group(1) == profile.photo.url
+    assert photo is not None
+    assert photo.group(1) == profile.photo.url
     initials = re.search(rf'id="reply-{without.pk}".*?avatar-initials[^>]*>([^<]+)<', html, re.S)
-    assert initials is not None and initials.group(1) == member.initials
+    assert initials is not None
+    assert initials.group(1) == member.initials
     assert f"Endorsed by {facilitator.name}" in html

@@ -923,6 +923,34 @@ def test_who_reacted(client_of, prompt, lively, facilitator, member):
     assert client.get(url(prompt, "replies/999999/reactions/")).status_code == 404
 
 
+def test_who_reacted_pages_fifty_at_a_time_in_a_fixed_number_of_queries(
+    client_of, prompt, lively, member, assert_flat_query_count
+):
+    reply = lively["agree"]
+    space = prompt.space
+
+    def reactors(count: int) -> None:
+        for person in UserFactory.create_batch(count):
+            add_member(space, person)
+            react(user=person, reply=reply, kind=Reaction.Kind.HELPFUL)
+
+    reactors(3)
+    client = client_of(member)
+    path = url(prompt, f"replies/{reply.pk}/reactions/")
+    assert_flat_query_count(lambda: client.get(path), grow=lambda: reactors(52))
+    total = reply.reactions.count()
+    assert 50 < total <= 100
+    first = html_of(client.get(path))
+    second = html_of(client.get(path + "?page=2"))
+    shown = [text_of(page, "reactors").count(" · ") for page in (first, second)]
+    assert shown == [50, total - 50]
+    assert 'rel="next"' in first
+    assert "Page 1 of 2" in first
+    assert 'rel="prev"' in second
+    # A page past the end shows the last one rather than an error.
+    assert text_of(html_of(client.get(path + "?page=99")), "reactors").count(" · ") == total - 50
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora.accounts.views import add_errors
+from agora.core.pagination import paginate
 from agora.discussions import actions
 from agora.discussions.forms import (
     ReplyForm,
@@ -41,6 +42,8 @@ from agora.discussions.views.page import (
 )
 
 # --- Replies and comments --------------------------------------------------------------
+
+REACTORS_PER_PAGE = 50
 
 
 def _post(
@@ -204,7 +207,7 @@ def reply_reactors(request: HttpRequest, slug: str, thread_id: int, reply_id: in
         "space": thread.space,
         "thread": thread,
         "reply": reply,
-        "reactions": list(reactors(reply=reply)[:500]),
+        "page": paginate(request, reactors(reply=reply), per_page=REACTORS_PER_PAGE),
     }
     return render(request, "discussions/reactors.html", context)
 
