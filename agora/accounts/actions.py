@@ -21,7 +21,7 @@ from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, Skil
 from agora.accounts.permissions import can_administer, can_edit_profile
 from agora.core.events import record
 from agora.core.markdown import render_markdown
-from agora.core.uploads import checked_image, random_name
+from agora.core.uploads import checked_image, delete_after_commit, random_name
 
 NOT_YOUR_PROFILE = gettext_lazy("You may edit only your own profile.")
 ADMINS_ONLY = gettext_lazy("Only organization admins may do this.")
@@ -120,9 +120,7 @@ def set_profile_photo(*, editor: User, person: User, upload: UploadedFile | None
         # The field's upload_to adds the "photos/" folder.
         profile.photo.save(random_name("", extension), image, save=False)
     profile.save(update_fields=["photo", "updated_at"])
-    if old:
-        storage = profile.photo.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    delete_after_commit(profile.photo.storage, old)
     record(actor=editor, verb="profile.photo_changed", obj=person)
     return profile
 

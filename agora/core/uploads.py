@@ -17,8 +17,10 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -260,3 +262,11 @@ class UploadSizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None
+
+
+def delete_after_commit(storage: Storage, *names: str) -> None:
+    """Remove stored files once the transaction that dropped them commits
+    (a rolled-back change keeps them). Empty names are skipped."""
+    kept = [name for name in names if name]
+    if kept:
+        transaction.on_commit(lambda: [storage.delete(name) for name in kept])

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from agora.accounts.models import Skill, User
 from agora.core.events import record
-from agora.core.uploads import CheckedFile, checked_file
+from agora.core.uploads import CheckedFile, checked_file, delete_after_commit
 from agora.discussions.mentions import cook
 from agora.discussions.models import (
     MAX_BODY,
@@ -304,6 +304,7 @@ def delete_thread(*, actor: User, thread: Thread) -> Thread:
     if not Thread.objects.filter(pk=thread.pk, is_deleted=False).update(**tombstone):
         raise PermissionDenied(CANNOT_DELETE)
     thread.is_deleted, thread.body, thread.body_html = True, "", ""
+    _purge(thread)
     record(
         actor=actor,
         verb="thread.deleted",
@@ -434,6 +435,7 @@ def delete_reply(*, actor: User, reply: Reply) -> Reply:
     reply.body = ""
     reply.body_html = ""
     reply.save(update_fields=["is_deleted", "body", "body_html"])
+    _purge(reply)
     record(
         actor=actor,
         verb="reply.deleted",
@@ -444,6 +446,14 @@ def delete_reply(*, actor: User, reply: Reply) -> Reply:
         **_snapshot(thread),
     )
     return reply
+
+
+def _purge(post: Thread | Reply) -> None:
+    """A deleted post keeps neither its earlier versions nor its files."""
+    post.revisions.all().delete()
+    files = list(post.attachments.values_list("file", flat=True))
+    post.attachments.all().delete()
+    delete_after_commit(Attachment._meta.get_field("file").storage, *files)
 
 
 @transaction.atomic

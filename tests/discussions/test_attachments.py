@@ -194,3 +194,42 @@ def test_thread_page_lists_files_without_extra_queries_per_reply(
     )
     html = client.get(thread.get_absolute_url()).content.decode()
     assert "r14.pdf" in text_of(html, "responses")
+
+
+def test_deleting_a_post_removes_its_files_and_earlier_versions(
+    thread, learner, facilitator, django_capture_on_commit_callbacks
+):
+    reply = actions.post_reply(
+        author=learner, thread=thread, body="First", files=[upload("a.pdf", PDF)]
+    )
+    actions.edit_reply(editor=learner, reply=reply, body="Second")
+    stored = Attachment.objects.get(reply=reply).file
+    storage, name = stored.storage, stored.name
+    assert storage.exists(name)
+    assert reply.revisions.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_reply(actor=facilitator, reply=reply)
+    assert not storage.exists(name)
+    assert not Attachment.objects.filter(reply=reply).exists()
+    assert not reply.revisions.exists()
+    # The thread's own files go with it too; its replies stay.
+    post = actions.start_thread(
+        author=learner, space=thread.space, title="T", body="B", files=[upload("b.pdf", PDF)]
+    )
+    kept = actions.post_reply(author=facilitator, thread=post, body="Stays")
+    thread_file = Attachment.objects.get(thread=post).file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_thread(actor=learner, thread=post)
+    assert not storage.exists(thread_file)
+    assert Reply.objects.filter(pk=kept.pk, is_deleted=False).exists()
+
+
+def test_a_deletion_that_fails_keeps_the_files(thread, learner, member):
+    reply = actions.post_reply(
+        author=learner, thread=thread, body="Mine", files=[upload("a.pdf", PDF)]
+    )
+    stored = Attachment.objects.get(reply=reply).file
+    with pytest.raises(PermissionDenied):
+        actions.delete_reply(actor=member, reply=reply)
+    assert stored.storage.exists(stored.name)
+    assert Attachment.objects.filter(reply=reply).count() == 1

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agora.accounts.models import User
 from agora.core.events import record
 from agora.core.markdown import render_markdown
-from agora.core.uploads import checked_file
+from agora.core.uploads import checked_file, delete_after_commit
 from agora.courses.actions._common import (
     ALREADY_PROMPTED,
     MOVES,
@@ -220,9 +220,8 @@ def remove_attachment(*, actor: User, attachment: LessonAttachment) -> None:
     """Delete an attachment and its stored file (once the transaction commits)."""
     lesson = attachment.lesson
     _require_editor(actor, lesson.course)
-    storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_after_commit(attachment.file.storage, attachment.file.name)
     record(
         actor=actor,
         verb="lesson.file_removed",
