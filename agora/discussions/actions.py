@@ -73,6 +73,7 @@ ALREADY_FLAGGED = gettext_lazy(
 )
 NO_OPEN_FLAGS = gettext_lazy("This post has no open reports.")
 TOO_MANY_FILES = gettext_lazy("Attach at most %(n)d files.")
+NOT_THIS_POSTS_FILE = gettext_lazy("Choose files of this post.")
 MAX_ATTACHMENTS = 5
 TOO_MANY_SKILLS = gettext_lazy("Tag at most %(n)d skills.")
 UNKNOWN_SKILL = gettext_lazy("Choose skills from the list.")
@@ -607,16 +608,44 @@ def _attach(
 
 @transaction.atomic
 def attach_files(
-    *, uploader: User, post: Thread | Reply, files: Sequence[UploadedFile]
+    *,
+    uploader: User,
+    post: Thread | Reply,
+    files: Sequence[UploadedFile] = (),
+    remove: Sequence[int] = (),
 ) -> list[Attachment]:
-    """Attach `files` to one's own post (at most MAX_ATTACHMENTS in all)."""
+    """Attach `files` to one's own post and drop its attachments `remove` (ids).
+
+    The post keeps at most MAX_ATTACHMENTS; an id that is not one of the
+    post's files is refused, and so is the whole change with it. Record
+    ``attachment.added`` and ``attachment.removed``; the files dropped leave
+    the storage once the transaction commits. Return the files added.
+    """
     if not can_edit(uploader, post):
         raise PermissionDenied(CANNOT_EDIT)
     thread = post if isinstance(post, Thread) else post.thread
-    existing = post.attachments.count()
-    if existing + len(files) > MAX_ATTACHMENTS:
+    existing = {attachment.pk: attachment for attachment in post.attachments.all()}
+    dropped = [existing[pk] for pk in dict.fromkeys(remove) if pk in existing]
+    if len(dropped) != len(set(remove)):
+        raise ValidationError({"remove_files": [NOT_THIS_POSTS_FILE]})
+    if len(existing) - len(dropped) + len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": [TOO_MANY_FILES % {"n": MAX_ATTACHMENTS}]})
     checked = _checked_files(files)
+    if dropped:
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in dropped]).delete()
+        delete_after_commit(
+            Attachment._meta.get_field("file").storage, *(a.file.name for a in dropped)
+        )
+        record(
+            actor=uploader,
+            verb="attachment.removed",
+            obj=post,
+            space=thread.space,
+            file_names=[attachment.name for attachment in dropped],
+            **_snapshot(thread),
+        )
+    if not checked:
+        return []
     if isinstance(post, Thread):
         attachments = _attach(checked, uploader=uploader, thread=post)
     else:

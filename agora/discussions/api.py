@@ -36,6 +36,7 @@ from agora.discussions.queries import (
     reply_shown_to,
     revisions_of,
     space_threads,
+    thread_attachment,
     thread_responses,
     unanswered_questions,
 )
@@ -374,6 +375,38 @@ def attach_to_reply(request: HttpRequest, reply_id: PathId, files: File[list[Upl
     reply = access_reply(request.user, reply_id)
     attachments = actions.attach_files(uploader=request.user, post=reply, files=files)
     return Status(201, _attachments_out(reply, attachments))
+
+
+def _remove_attachment(request: HttpRequest, post: Thread | Reply, attachment_id: int) -> None:
+    """Remove a file of `post` (its author); 404 for a file that is not the post's."""
+    thread = post if isinstance(post, Thread) else post.thread
+    attachment = thread_attachment(thread=thread, attachment_id=attachment_id)
+    owner = attachment.thread_id if isinstance(post, Thread) else attachment.reply_id
+    if owner != post.pk:
+        raise Http404("No such file.")
+    actions.attach_files(uploader=request.user, post=post, remove=[attachment.pk])
+
+
+@router.delete(
+    "/threads/{thread_id}/attachments/{attachment_id}",
+    response={204: None},
+    url_name="thread_detach",
+)
+def detach_from_thread(request: HttpRequest, thread_id: PathId, attachment_id: PathId):
+    """Remove a file from my thread (its stored copy is deleted)."""
+    _remove_attachment(request, access_thread_by_id(request.user, thread_id), attachment_id)
+    return Status(204, None)
+
+
+@router.delete(
+    "/replies/{reply_id}/attachments/{attachment_id}",
+    response={204: None},
+    url_name="reply_detach",
+)
+def detach_from_reply(request: HttpRequest, reply_id: PathId, attachment_id: PathId):
+    """Remove a file from my reply (its stored copy is deleted)."""
+    _remove_attachment(request, access_reply(request.user, reply_id), attachment_id)
+    return Status(204, None)
 
 
 @router.post("/markdown/preview", response=PreviewOut, url_name="markdown_preview")

@@ -43,6 +43,20 @@ def files_field() -> MultipleFileField:
     return MultipleFileField(label=_("Attach files"), help_text=FILES_HELP)
 
 
+def with_file_changes(form: forms.Form, attachments) -> None:
+    """Give an edit form a file input and, when the post has files, a box per
+    file to remove it (the fields `attach_files` takes as `files` and `remove`)."""
+    form.fields["files"] = files_field()
+    if attachments:
+        form.fields["remove_files"] = forms.TypedMultipleChoiceField(
+            label=_("Remove files"),
+            required=False,
+            coerce=int,
+            choices=[(attachment.pk, attachment.name) for attachment in attachments],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
 class SkillsField(forms.ModelMultipleChoiceField):
     """Up to MAX_THREAD_SKILLS skills of the shared vocabulary, in a `<select multiple>`."""
 
@@ -95,6 +109,10 @@ class ThreadEditForm(forms.Form):
         help_text=_("Markdown."),
     )
     skills = SkillsField()
+
+    def __init__(self, *args, attachments=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        with_file_changes(self, attachments)
 
 
 class ReplyForm(forms.Form):

@@ -87,6 +87,26 @@ def test_fake_attachment_is_a_422_and_others_cannot_upload(api_of, thread, reply
     assert Attachment.objects.exists() is False
 
 
+def test_remove_attachments_through_the_api(api_of, thread, reply, member, learner):
+    [on_thread] = actions.attach_files(
+        uploader=member, post=thread, files=[SimpleUploadedFile("t.pdf", PDF)]
+    )
+    [on_reply] = actions.attach_files(
+        uploader=member, post=reply, files=[SimpleUploadedFile("r.pdf", PDF)]
+    )
+    owner, other = api_of(member), api_of(learner)
+    # Someone else's post: refused, nothing removed.
+    assert other.delete(f"/threads/{thread.pk}/attachments/{on_thread.pk}").status_code == 403
+    # A file of another post, or none at all: not found.
+    assert owner.delete(f"/threads/{thread.pk}/attachments/{on_reply.pk}").json() == NOT_FOUND
+    assert owner.delete(f"/replies/{reply.pk}/attachments/{on_thread.pk}").json() == NOT_FOUND
+    assert owner.delete(f"/replies/{reply.pk}/attachments/999999").json() == NOT_FOUND
+    assert Attachment.objects.count() == 2
+    assert owner.delete(f"/threads/{thread.pk}/attachments/{on_thread.pk}").status_code == 204
+    assert owner.delete(f"/replies/{reply.pk}/attachments/{on_reply.pk}").status_code == 204
+    assert Attachment.objects.exists() is False
+
+
 def test_preview(api_of, member):
     response = api_of(member).post("/markdown/preview", {"body": "**x** <b onclick=1>y</b>"})
     assert response.json() == {"html": "<p><strong>x</strong> &lt;b onclick=1&gt;y&lt;/b&gt;</p>\n"}

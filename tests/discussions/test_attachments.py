@@ -233,3 +233,85 @@ def test_a_deletion_that_fails_keeps_the_files(thread, learner, member):
         actions.delete_reply(actor=member, reply=reply)
     assert stored.storage.exists(stored.name)
     assert Attachment.objects.filter(reply=reply).count() == 1
+
+
+def test_editing_a_reply_adds_and_removes_files(client_of, thread, learner, member):
+    reply = actions.post_reply(
+        author=learner, thread=thread, body="Words", files=[upload("old.pdf", PDF)]
+    )
+    old = Attachment.objects.get(reply=reply)
+    client = client_of(learner)
+    edit = f"{thread.get_absolute_url()}replies/{reply.pk}/edit/"
+    form = client.get(edit).content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    assert f'value="{old.pk}"' in form  # a box to remove it
+    assert "old.pdf" in form
+    response = client.post(
+        edit, {"body": "Words", "files": [upload("new.pdf", PDF)], "remove_files": [old.pk]}
+    )
+    assert response.status_code == 302
+    assert list(Attachment.objects.filter(reply=reply).values_list("name", flat=True)) == [
+        "new.pdf"
+    ]
+    reply.refresh_from_db()
+    # Only the files changed: no new version of the text.
+    assert reply.edited_at is None
+    assert reply.revisions.count() == 0
+
+
+def test_editing_a_thread_changes_text_and_files_together_or_not_at_all(
+    client_of, thread, member, settings
+):
+    actions.attach_files(
+        uploader=member, post=thread, files=[upload(f"f{i}.pdf", PDF) for i in range(5)]
+    )
+    client = client_of(member)
+    edit = f"{thread.get_absolute_url()}edit/"
+    # A sixth file is refused, and so is the new text with it (which the form keeps).
+    response = client.post(
+        edit, {"title": "Charts again", "body": "New words", "files": [upload("six.pdf", PDF)]}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Attach at most 5 files." in html
+    assert "New words" in html
+    thread.refresh_from_db()
+    assert (thread.title, thread.body) == ("Charts", "Bars?")
+    assert thread.attachments.count() == 5
+    # Removing one makes room for it.
+    first = thread.attachments.order_by("pk").first()
+    response = client.post(
+        edit,
+        {
+            "title": "Charts again",
+            "body": "New words",
+            "files": [upload("six.pdf", PDF)],
+            "remove_files": [first.pk],
+        },
+    )
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.title == "Charts again"
+    assert sorted(thread.attachments.values_list("name", flat=True)) == [
+        "f1.pdf", "f2.pdf", "f3.pdf", "f4.pdf", "six.pdf"
+    ]  # fmt: skip
+
+
+def test_an_edit_cannot_remove_another_posts_file(client_of, thread, learner, member):
+    other = actions.post_reply(
+        author=member, thread=thread, body="Theirs", files=[upload("theirs.pdf", PDF)]
+    )
+    mine = actions.post_reply(
+        author=learner, thread=thread, body="Mine", files=[upload("mine.pdf", PDF)]
+    )
+    theirs = Attachment.objects.get(reply=other)
+    response = client_of(learner).post(
+        f"{thread.get_absolute_url()}replies/{mine.pk}/edit/",
+        {"body": "Mine, edited", "remove_files": [theirs.pk]},
+    )
+    assert response.status_code == 400
+    assert "Mine, edited" in response.content.decode()
+    assert Attachment.objects.filter(pk=theirs.pk).exists()
+    with pytest.raises(ValidationError):
+        actions.attach_files(uploader=learner, post=mine, remove=[theirs.pk])
+    assert Attachment.objects.count() == 2

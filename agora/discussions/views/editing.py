@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from agora.accounts.views import add_errors
 from agora.core.markdown import render_markdown
+from agora.discussions import actions
 from agora.discussions.models import MAX_BODY, Reply, Thread
 
 PREVIEW_TEMPLATE = "discussions/preview.html"
@@ -59,7 +61,7 @@ def edit_post(
 ) -> HttpResponse:
     """Show the edit form of a thread or a reply, preview it, or save it through `save`.
 
-    `save` gets the form's cleaned data and calls the edit action; a
+    `save` gets the form's cleaned data and calls the edit actions; a
     ValidationError puts its messages on the form (status 400, text kept).
     """
     context: dict[str, Any] = {
@@ -73,7 +75,8 @@ def edit_post(
         return render(request, "discussions/edit_form.html", context)
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            with transaction.atomic():  # the text and the files change together, or neither
+                save(form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -82,3 +85,14 @@ def edit_post(
     return render(
         request, "discussions/edit_form.html", context, status=400 if form.errors else 200
     )
+
+
+def save_file_changes(request: HttpRequest, post: Thread | Reply, data: dict[str, Any]) -> None:
+    """Add the edit form's new files to `post` and remove the ones ticked."""
+    if data.get("files") or data.get("remove_files"):
+        actions.attach_files(
+            uploader=request.user,
+            post=post,
+            files=data.get("files") or (),
+            remove=data.get("remove_files") or (),
+        )

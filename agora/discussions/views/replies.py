@@ -13,9 +13,7 @@ from django.views.decorators.http import require_POST
 from agora.accounts.views import add_errors
 from agora.core.pagination import paginate
 from agora.discussions import actions
-from agora.discussions.forms import (
-    ReplyForm,
-)
+from agora.discussions.forms import ReplyForm, with_file_changes
 from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import (
     access_thread,
@@ -25,10 +23,16 @@ from agora.discussions.permissions import (
 )
 from agora.discussions.queries import (
     Response,
+    post_attachments,
     reactions_of,
     reactors,
 )
-from agora.discussions.views.editing import edit_post, preview_context, wants_preview
+from agora.discussions.views.editing import (
+    edit_post,
+    preview_context,
+    save_file_changes,
+    wants_preview,
+)
 from agora.discussions.views.page import (
     COUNTERS,
     REACTION_COUNTS,
@@ -138,23 +142,32 @@ def reply_edit(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -
     if not can_edit(request.user, reply):
         raise PermissionDenied(actions.CANNOT_EDIT)
     with_stance = may_take_stance(thread, reply.parent)
+    posted = request.method == "POST"
     form = ReplyForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         with_stance=with_stance,
         with_files=False,
         initial={"body": reply.body, "stance": reply.stance},
     )
+    with_file_changes(form, list(post_attachments(post=reply)))
+
+    def save(data: dict) -> None:
+        if {"body", "stance"} & set(form.changed_data):
+            actions.edit_reply(
+                editor=request.user,
+                reply=reply,
+                body=data["body"],
+                stance=data.get("stance") if with_stance else None,
+            )
+        save_file_changes(request, reply, data)
+
     return edit_post(
         request,
         thread=thread,
         reply=reply,
         form=form,
-        save=lambda data: actions.edit_reply(
-            editor=request.user,
-            reply=reply,
-            body=data["body"],
-            stance=data.get("stance") if with_stance else None,
-        ),
+        save=save,
         saved=_("Your reply is saved."),
     )
 

@@ -28,10 +28,16 @@ from agora.discussions.permissions import (
 )
 from agora.discussions.queries import (
     is_following_space,
+    post_attachments,
     space_threads,
     unanswered_questions,
 )
-from agora.discussions.views.editing import edit_post, preview_context, wants_preview
+from agora.discussions.views.editing import (
+    edit_post,
+    preview_context,
+    save_file_changes,
+    wants_preview,
+)
 from agora.discussions.views.page import CANNOT_READ, _refused, _reply_of, redirect_back
 from agora.spaces.permissions import access_space, can_manage, can_view_content
 
@@ -135,20 +141,35 @@ def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse
     thread = access_thread(request.user, slug, thread_id)
     if not can_edit(request.user, thread):
         raise PermissionDenied(actions.CANNOT_EDIT)
+    posted = request.method == "POST"
     form = ThreadEditForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        attachments=list(post_attachments(post=thread)),
         initial={
             "title": thread.title,
             "body": thread.body,
             "skills": [skill.pk for skill in thread.skills.all()],
         },
     )
+
+    def save(data: dict) -> None:
+        if {"title", "body", "skills"} & set(form.changed_data):
+            actions.edit_thread(
+                editor=request.user,
+                thread=thread,
+                title=data["title"],
+                body=data["body"],
+                skills=data["skills"],
+            )
+        save_file_changes(request, thread, data)
+
     return edit_post(
         request,
         thread=thread,
         reply=None,
         form=form,
-        save=lambda data: actions.edit_thread(editor=request.user, thread=thread, **data),
+        save=save,
         saved=_("The thread is saved."),
     )
 
