@@ -117,12 +117,12 @@ def test_lesson_page_query_count_is_flat(
     replies(10)
     client = client_of(learner)
     count = assert_flat_query_count(
-        lambda: client.get(lesson_url(cohort, lesson)), grow=lambda: replies(190), limit=11
+        lambda: client.get(lesson_url(cohort, lesson)), grow=lambda: replies(190), limit=10
     )
-    # Session, user, cohort (course, space, role, teaching), lesson (check, prompt,
-    # status, outline), questions, choices, replies, reactions, thread files,
-    # lesson files, the viewer's profile.
-    assert count == 11
+    # Session, user (with their profile), cohort (course, space, role, teaching),
+    # lesson (check, prompt, status, outline), questions, choices, replies,
+    # reactions, thread files, lesson files.
+    assert count == 10
 
 
 def test_outsider_gets_404_for_a_secret_cohorts_lessons(client_of, instructor, course, lesson):

@@ -990,9 +990,9 @@ def test_thread_page_query_count_is_flat_at_a_thousand_replies(
 
     add(10)
     client = client_of(learner)
-    # Session, user, space, role, thread, replies, the viewer's reactions, the
-    # viewer's profile (the header's avatar).
+    # Session, user with their profile (the header's avatar), thread (with its
+    # space and the viewer's role), replies, the viewer's reactions, files, the visit.
     count = assert_flat_query_count(
         lambda: client.get(prompt.get_absolute_url()), grow=lambda: add(990)
     )
-    assert count == 8
+    assert count == 7
