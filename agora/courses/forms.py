@@ -154,7 +154,7 @@ class AttemptForm(forms.Form):
         for number, question in enumerate(check.questions.all(), start=1):
             self.fields[f"q{question.pk}"] = forms.TypedMultipleChoiceField(
                 label=f"{number}. {question.text}",
-                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                choices=[(choice.pk, choice.text) for choice in question.choice_list],
                 coerce=int,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,

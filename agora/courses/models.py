@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from agora.discussions.models import Thread
@@ -191,6 +192,11 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @cached_property
+    def choice_list(self) -> list[Choice]:
+        """The choices in order (the lesson page sets them from its own query)."""
+        return list(self.choices.all())
 
 
 class Choice(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     FilteredRelation,
     IntegerField,
+    JSONField,
     Max,
     OuterRef,
     Prefetch,
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from agora.core.aggregates import JSONObjects
 from agora.courses.models import (
     Attempt,
     Choice,
@@ -108,6 +110,24 @@ def _questions() -> QuerySet[Question]:
     )
 
 
+def _json_of(rows: QuerySet, owner: str, **fields: str) -> Subquery:
+    """`rows` of one owner (an outer row) as a JSON array of ``fields`` (None when none)."""
+    return Subquery(
+        rows.order_by().values(owner).annotate(items=JSONObjects(**fields)).values("items"),
+        output_field=JSONField(),
+    )
+
+
+def _page_questions() -> QuerySet[Question]:
+    """A check's questions in order, each with its choices as JSON (`choices_json`)."""
+    choices = Choice.objects.filter(question=OuterRef("pk"))
+    return Question.objects.order_by("position", "pk").annotate(
+        choices_json=_json_of(
+            choices, "question", id="pk", text="text", is_correct="is_correct", position="position"
+        )
+    )
+
+
 def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | None:
     """Lesson `lesson_id` of the cohort's course if `viewer` may see it, in one query.
 
@@ -115,8 +135,9 @@ def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | Non
     `status` in the cohort, and the outline around it (`previous_lesson`,
     `next_lesson`: pk and title only, its `number` and the `lesson_count`) among the
     lessons `viewer` sees, and its `prompt` thread in the cohort (None without one).
-    The check's questions and choices follow in two prefetch queries, only when
-    there is a check.
+    Its files (`file_list`) come in the same query; the check's questions,
+    each with its `choice_list`, follow in one prefetch query, only when there
+    is a check.
     """
     course = cohort.course
     visible = course_lessons(viewer=viewer, course=course).order_by()
@@ -137,8 +158,17 @@ def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | Non
         .filter(pk=lesson_id)
         .annotate(cohort_prompt=FilteredRelation("prompts", condition=Q(prompts__cohort=cohort)))
         .select_related("knowledge_check", "cohort_prompt__thread__author__profile")
-        .prefetch_related(Prefetch("knowledge_check__questions", queryset=_questions()))
+        .prefetch_related(Prefetch("knowledge_check__questions", queryset=_page_questions()))
         .annotate(
+            files_json=_json_of(
+                LessonAttachment.objects.filter(lesson=OuterRef("pk")),
+                "lesson",
+                id="pk",
+                name="name",
+                size="size",
+                content_type="content_type",
+                created_at="created_at",
+            ),
             previous_id=Subquery(previous.values("pk")[:1]),
             previous_title=Subquery(previous.values("title")[:1]),
             next_id=Subquery(following.values("pk")[:1]),
@@ -158,6 +188,22 @@ def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | Non
     # Without a prompt in the cohort, the filtered relation leaves no attribute.
     lesson.prompt = _prompt_thread(getattr(lesson, "cohort_prompt", None), cohort)
     lesson.page_check = lesson.knowledge_check if _has_check(lesson) else None
+    if lesson.page_check is not None:
+        for question in lesson.page_check.questions.all():
+            question.choice_list = [
+                Choice(pk=c["id"], question=question, text=c["text"], is_correct=c["is_correct"])
+                for c in sorted(question.choices_json or (), key=lambda c: (c["position"], c["id"]))
+            ]
+    lesson.file_list = [
+        LessonAttachment(
+            pk=f["id"],
+            lesson=lesson,
+            name=f["name"],
+            size=f["size"],
+            content_type=f["content_type"],
+        )
+        for f in sorted(lesson.files_json or (), key=lambda f: (f["created_at"], f["id"]))
+    ]
     lesson.status = LearnerStatus(
         completed=lesson.completed,
         best_score=lesson.best,

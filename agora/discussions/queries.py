@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Case,
     Count,
@@ -26,6 +25,7 @@ from django.db.models import (
 from django.http import Http404
 
 from agora.accounts.models import Profile, User
+from agora.core.aggregates import JSONObjects
 from agora.core.models import Event
 from agora.discussions.models import (
     Attachment,
@@ -48,28 +48,6 @@ REPLY_ORDERS = {
 }
 
 
-class _SkillsJSON(Aggregate):
-    """A JSON array of the aggregated skills' {id, name, slug} (SQLite and PostgreSQL)."""
-
-    output_field = JSONField()
-
-    def __init__(self) -> None:
-        super().__init__(F("skill__id"), F("skill__name"), F("skill__slug"))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions()[:3]:  # then filter, order_by
-            sql, more = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(more)
-        if connection.vendor == "postgresql":
-            array, item = "JSONB_AGG", "JSONB_BUILD_OBJECT"  # jsonb: Django decodes it
-        else:
-            array, item = "JSON_GROUP_ARRAY", "JSON_OBJECT"
-        sql = f"{array}({item}('id', {parts[0]}, 'name', {parts[1]}, 'slug', {parts[2]}))"
-        return sql, params
-
-
 def with_skills(threads: QuerySet[Thread]) -> QuerySet[Thread]:
     """Annotate each thread's skill tags in the same query (`Thread.skill_tags` reads them).
 
@@ -79,7 +57,7 @@ def with_skills(threads: QuerySet[Thread]) -> QuerySet[Thread]:
         Thread.skills.through.objects.filter(thread=OuterRef("pk"))
         .order_by()
         .values("thread")
-        .annotate(tags=_SkillsJSON())
+        .annotate(tags=JSONObjects(id="skill__id", name="skill__name", slug="skill__slug"))
         .values("tags")
     )
     return threads.annotate(skills_json=Subquery(tags, output_field=JSONField()))

@@ -117,12 +117,12 @@ def test_lesson_page_query_count_is_flat(
     replies(10)
     client = client_of(learner)
     count = assert_flat_query_count(
-        lambda: client.get(lesson_url(cohort, lesson)), grow=lambda: replies(190), limit=10
+        lambda: client.get(lesson_url(cohort, lesson)), grow=lambda: replies(190), limit=8
     )
     # Session, user (with their profile), cohort (course, space, role, teaching),
-    # lesson (check, prompt, status, outline), questions, choices, replies,
-    # reactions, thread files, lesson files.
-    assert count == 10
+    # lesson (check, prompt, status, outline, files), questions (with their
+    # choices), replies, reactions, thread files.
+    assert count == 8
 
 
 def test_outsider_gets_404_for_a_secret_cohorts_lessons(client_of, instructor, course, lesson):
@@ -539,3 +539,24 @@ def test_filtering_the_prompts_replies_stays_on_the_lesson_page(
     assert "Agreeing reply" in html
     assert "Disagreeing reply" not in html
     assert 'id="lesson-content"' in html
+
+
+def test_lesson_page_lists_files_in_upload_order_and_choices_in_their_order(
+    client_of, instructor, cohort, lesson, learner
+):
+    for name in ("b-first.pdf", "a-second.pdf"):
+        actions.add_attachment(
+            actor=instructor, lesson=lesson, upload=SimpleUploadedFile(name, b"%PDF-1.7\n")
+        )
+    actions.set_check(actor=instructor, lesson=lesson, passing_score=50)
+    actions.add_question(
+        actor=instructor,
+        lesson=lesson,
+        text="Pick",
+        choices=[("Zebra", True), ("Apple", False), ("Mango", False)],
+    )
+    html = client_of(learner).get(lesson_url(cohort, lesson)).content.decode()
+    assert html.index("b-first.pdf") < html.index("a-second.pdf")
+    assert html.index("Zebra") < html.index("Apple") < html.index("Mango")
+    assert 'id="attachments"' in html
+    assert "9\xa0bytes" in html  # each file's size

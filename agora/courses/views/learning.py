@@ -114,7 +114,7 @@ def _lesson_context(
             "next_lesson": lesson.next_lesson,
             "position": lesson.number,
             "lesson_count": lesson.lesson_count,
-            "attachments": list(lesson.attachments.all()),
+            "attachments": lesson.file_list,
             "check": check,
             "attempt_form": attempt_form,
             "attempt": attempt,
