@@ -153,7 +153,7 @@ def test_thread_list_query_count_is_flat(client_of, space, member, assert_flat_q
     client = client_of(member)
     # Two queries more than the list itself: whether the viewer follows the space (its
     # button), and the skills of the space's threads (the filter's choices).
-    assert_flat_query_count(lambda: client.get("/spaces/data-club/threads/"), grow=grow, limit=9)
+    assert_flat_query_count(lambda: client.get("/spaces/data-club/threads/"), grow=grow, limit=8)
 
 
 # --- New thread ------------------------------------------------------------------------

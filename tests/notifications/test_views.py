@@ -125,7 +125,7 @@ def test_notification_list_query_count_is_flat(
     assert_flat_query_count(
         page,
         grow=lambda: replies_from_many(delivered, thread, 30),
-        limit=6,
+        limit=5,
     )
 
 
