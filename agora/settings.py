@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "agora.discussions",
     "agora.courses",
     "agora.notifications",
+    "agora.search",
     "agora.api",
 ]
 

@@ -1,0 +1,151 @@
+"""Copy threads, replies, lessons and spaces into search documents.
+
+Each `index_*` function reads the thing as it is now and makes its documents
+match: written when it is searchable, removed when it is gone or deleted
+(tombstones keep no text). Running one twice changes nothing more, so the
+listeners that call them are safe to run twice, in any order.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from agora.courses.models import Cohort, Lesson
+from agora.discussions.models import Reply, Thread
+from agora.search.backends.base import MARK_END, MARK_START
+from agora.search.models import SearchDocument
+from agora.spaces.models import Space
+
+Kind = SearchDocument.Kind
+_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{MARK_START}{MARK_END}]")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(text_or_html: str) -> str:
+    """Plain text of sanitized HTML (or text): no tags, no control characters."""
+    text = html.unescape(strip_tags(text_or_html or ""))
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _write(kind: str, object_id: int, space_id: int, **fields) -> None:
+    SearchDocument.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        space_id=space_id,
+        defaults={**fields, "indexed_at": timezone.now()},
+    )
+
+
+def _remove(kind: str, object_id: int, *, keep_spaces: Iterable[int] = ()) -> None:
+    SearchDocument.objects.filter(kind=kind, object_id=object_id).exclude(
+        space_id__in=list(keep_spaces)
+    ).delete()
+
+
+@transaction.atomic
+def index_thread(thread_id: int) -> None:
+    thread = Thread.objects.filter(pk=thread_id).first()
+    if thread is None or thread.is_deleted:
+        _remove(Kind.THREAD, thread_id)
+        return
+    _remove(Kind.THREAD, thread.pk, keep_spaces=[thread.space_id])
+    _write(
+        Kind.THREAD,
+        thread.pk,
+        thread.space_id,
+        author_id=thread.author_id,
+        thread_id=thread.pk,
+        title=plain_text(thread.title),
+        body=plain_text(thread.body_html),
+        is_hidden=thread.is_hidden,
+        created_at=thread.created_at,
+    )
+
+
+@transaction.atomic
+def index_reply(reply_id: int) -> None:
+    reply = Reply.objects.select_related("thread").filter(pk=reply_id).first()
+    if reply is None or reply.is_deleted:
+        _remove(Kind.REPLY, reply_id)
+        return
+    _remove(Kind.REPLY, reply.pk, keep_spaces=[reply.thread.space_id])
+    _write(
+        Kind.REPLY,
+        reply.pk,
+        reply.thread.space_id,
+        author_id=reply.author_id,
+        thread_id=reply.thread_id,
+        # Replies are found by their own words; the thread's title names them.
+        title="",
+        body=plain_text(reply.body_html),
+        is_hidden=reply.is_hidden,
+        created_at=reply.created_at,
+    )
+
+
+@transaction.atomic
+def index_lesson(lesson_id: int) -> None:
+    """One document per cohort space of the lesson's course."""
+    lesson = Lesson.objects.filter(pk=lesson_id).first()
+    if lesson is None:
+        _remove(Kind.LESSON, lesson_id)
+        return
+    spaces = list(
+        Cohort.objects.filter(course_id=lesson.course_id).values_list("space_id", flat=True)
+    )
+    _remove(Kind.LESSON, lesson.pk, keep_spaces=spaces)
+    for space_id in spaces:
+        _write(
+            Kind.LESSON,
+            lesson.pk,
+            space_id,
+            author_id=lesson.created_by_id,
+            course_id=lesson.course_id,
+            title=plain_text(lesson.title),
+            body=plain_text(lesson.content_html),
+            is_draft=not lesson.is_published,
+            created_at=lesson.published_at or lesson.created_at,
+        )
+
+
+def index_course_lessons(course_id: int) -> None:
+    for lesson_id in list(Lesson.objects.filter(course_id=course_id).values_list("pk", flat=True)):
+        index_lesson(lesson_id)
+
+
+@transaction.atomic
+def index_space(space_id: int) -> None:
+    space = Space.objects.filter(pk=space_id).first()
+    if space is None:
+        _remove(Kind.SPACE, space_id)
+        return
+    _write(
+        Kind.SPACE,
+        space.pk,
+        space.pk,
+        author_id=None,
+        title=plain_text(space.name),
+        body=plain_text(space.description_html or space.description),
+        created_at=space.created_at,
+    )
+
+
+def rebuild() -> int:
+    """Index everything again (after a restore, or on first setup); return the count."""
+    SearchDocument.objects.all().delete()
+    for space_id in list(Space.objects.values_list("pk", flat=True)):
+        index_space(space_id)
+    for thread_id in list(Thread.objects.filter(is_deleted=False).values_list("pk", flat=True)):
+        index_thread(thread_id)
+    replies = Reply.objects.filter(is_deleted=False).values_list("pk", flat=True)
+    for reply_id in list(replies):
+        index_reply(reply_id)
+    for lesson_id in list(Lesson.objects.values_list("pk", flat=True)):
+        index_lesson(lesson_id)
+    return SearchDocument.objects.count()
