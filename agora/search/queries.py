@@ -90,9 +90,7 @@ def highlighted(text: str) -> SafeString:
     """Escape `text`, then turn the backend's highlight marks into <mark> elements."""
     escaped = str(escape(text))
     # Escaped above: the only markup is the <mark> added here.
-    return mark_safe(
-        escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    )
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 def _subquery(queryset: QuerySet) -> tuple[str, list]:
