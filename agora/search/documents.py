@@ -23,14 +23,20 @@ from agora.search.models import SearchDocument
 from agora.spaces.models import Space
 
 Kind = SearchDocument.Kind
-_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{MARK_START}{MARK_END}]")
+# Control characters, the highlight marks, and the stand-ins the PostgreSQL
+# backend uses for angle brackets never reach the index.
+_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{MARK_START}{MARK_END}\ue002\ue003]")
 _SPACES = re.compile(r"\s+")
 
 
-def plain_text(text_or_html: str) -> str:
-    """Plain text of sanitized HTML (or text): no tags, no control characters."""
-    text = html.unescape(strip_tags(text_or_html or ""))
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+def clean_text(text: str) -> str:
+    """`text` without control characters (nor highlight marks), spaces collapsed."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
+
+
+def plain_text(sanitized_html: str) -> str:
+    """The text of sanitized HTML: no tags, entities decoded, clean."""
+    return clean_text(html.unescape(strip_tags(sanitized_html or "")))
 
 
 def _write(kind: str, object_id: int, space_id: int, **fields) -> None:
@@ -61,7 +67,7 @@ def index_thread(thread_id: int) -> None:
         thread.space_id,
         author_id=thread.author_id,
         thread_id=thread.pk,
-        title=plain_text(thread.title),
+        title=clean_text(thread.title),
         body=plain_text(thread.body_html),
         is_hidden=thread.is_hidden,
         created_at=thread.created_at,
@@ -107,7 +113,7 @@ def index_lesson(lesson_id: int) -> None:
             space_id,
             author_id=lesson.created_by_id,
             course_id=lesson.course_id,
-            title=plain_text(lesson.title),
+            title=clean_text(lesson.title),
             body=plain_text(lesson.content_html),
             is_draft=not lesson.is_published,
             created_at=lesson.published_at or lesson.created_at,
@@ -130,8 +136,8 @@ def index_space(space_id: int) -> None:
         space.pk,
         space.pk,
         author_id=None,
-        title=plain_text(space.name),
-        body=plain_text(space.description_html or space.description),
+        title=clean_text(space.name),
+        body=plain_text(space.description_html),
         created_at=space.created_at,
     )
 

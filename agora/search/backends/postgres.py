@@ -5,6 +5,9 @@ from __future__ import annotations
 from agora.search.backends.base import MARK_END, MARK_START, SearchBackend, Snippet, Words
 
 CONFIG = "english"
+# Stand-ins for < and > while PostgreSQL cuts snippets (see `snippets`).
+DISGUISE = "\ue002\ue003"
+UNDISGUISE = str.maketrans({"\ue002": "<", "\ue003": ">"})
 HEADLINE = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=24, MinWords=12,'
     ' MaxFragments=2, FragmentDelimiter=" … "'
@@ -40,11 +43,31 @@ class PostgresBackend(SearchBackend):
     def snippets(self, cursor, query, ids):
         if not ids:
             return {}
+        # ts_headline drops what its parser takes for HTML tags; the documents
+        # are plain text, so angle brackets travel disguised and come back.
         cursor.execute(
-            "SELECT d.id, ts_headline(%s::regconfig, d.title, q.query, %s),"
-            " ts_headline(%s::regconfig, d.body, q.query, %s)"
+            "SELECT d.id,"
+            " ts_headline(%s::regconfig, translate(d.title, '<>', %s), q.query, %s),"
+            " ts_headline(%s::regconfig, translate(d.body, '<>', %s), q.query, %s)"
             " FROM search_searchdocument d, to_tsquery(%s::regconfig, %s) AS q(query)"
             " WHERE d.id = ANY(%s)",
-            [CONFIG, TITLE_HEADLINE, CONFIG, HEADLINE, CONFIG, tsquery_text(query), list(ids)],
+            [
+                CONFIG,
+                DISGUISE,
+                TITLE_HEADLINE,
+                CONFIG,
+                DISGUISE,
+                HEADLINE,
+                CONFIG,
+                tsquery_text(query),
+                list(ids),
+            ],
         )
-        return {row[0]: Snippet(title=row[1] or "", body=row[2] or "") for row in cursor.fetchall()}
+        return {
+            row[0]: Snippet(title=_undisguise(row[1] or ""), body=_undisguise(row[2] or ""))
+            for row in cursor.fetchall()
+        }
+
+
+def _undisguise(text: str) -> str:
+    return text.translate(UNDISGUISE)

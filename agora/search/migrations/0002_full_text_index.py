@@ -3,7 +3,9 @@
 SQLite: an FTS5 table over (title, body) with the documents as its external
 content, kept in step by triggers (porter stemming, accents folded).
 PostgreSQL: a stored generated ``tsvector`` column (title weighted A, body B,
-English configuration) and a GIN index on it.
+English configuration) and a GIN index on it. Angle brackets are read as
+spaces: the documents are plain text, and PostgreSQL's parser would take
+``<script>`` in a post about HTML for a tag and skip it.
 
 Neither is known to Django's model state: the backends query them in SQL.
 """
@@ -42,8 +44,10 @@ POSTGRES = [
     (
         "ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector"
         " GENERATED ALWAYS AS ("
-        "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
-        "setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'B')) STORED",
+        "setweight(to_tsvector('english'::regconfig, translate(coalesce(title, ''), '<>', '  ')),"
+        " 'A') || "
+        "setweight(to_tsvector('english'::regconfig, translate(coalesce(body, ''), '<>', '  ')),"
+        " 'B')) STORED",
         "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",
     ),
     (
