@@ -12,7 +12,7 @@ from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.search.backends import backend
 from agora.search.backends.base import MAX_WORDS, words
-from agora.search.queries import SearchFilters, highlighted, search
+from agora.search.queries import highlighted, search
 from tests.factories import UserFactory, add_member, make_space
 
 pytestmark = pytest.mark.django_db
