@@ -114,3 +114,17 @@ def test_rebuild_command_indexes_what_exists(space, member):
     count = SearchDocument.objects.count()
     call_command("rebuild_search_index", if_empty=True)
     assert SearchDocument.objects.count() == count
+
+
+def test_setup_indexes_the_demo():
+    call_command("setup", verbosity=0)
+    from agora.accounts.models import User
+
+    learner = User.objects.get(email="member@demo.agora.test")
+    titles = [hit.document.title for hit in search(viewer=learner, text="chart")[0:20]]
+    assert "Week 3 prompt: a chart that misled you" in titles
+    # The outside guest finds things only in the two spaces they were invited to.
+    guest = User.objects.get(email="guest@demo.agora.test")
+    theirs = set(guest.memberships.values_list("space_id", flat=True))
+    found = {hit.document.space_id for hit in search(viewer=guest, text="chart")[0:50]}
+    assert found and found <= theirs

@@ -30,4 +30,4 @@ class Command(BaseCommand):
                 call_command("demo")
         # The demo's events are delivered later, by the worker; search finds
         # the demo (and data from before search existed) right away.
-        call_command("rebuild_search_index", if_empty=True)
+        call_command("rebuild_search_index", if_empty=True, verbosity=0)

@@ -20,4 +20,5 @@ class Command(BaseCommand):
         if options["if_empty"] and SearchDocument.objects.exists():
             return
         count = documents.rebuild()
-        self.stdout.write(f"Search index: {count} documents.")
+        if options["verbosity"]:
+            self.stdout.write(f"Search index: {count} documents.")
