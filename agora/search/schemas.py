@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 
-from agora.api.schemas import In, choice
+from agora.api.schemas import In, check_text, choice
 from agora.search.backends.base import words
 from agora.search.models import SearchDocument
 from agora.search.queries import MAX_QUERY_CHARS, Hit
@@ -27,6 +27,11 @@ class SearchFilter(In):
         if not words(value):
             raise ValueError(NO_WORDS)
         return value
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _storable_date_text(cls, value: object) -> object:
+        return check_text(value) if isinstance(value, str) else value
 
     @field_validator("date_to", mode="after")
     @classmethod
