@@ -39,12 +39,28 @@ def plain_text(sanitized_html: str) -> str:
     return clean_text(html.unescape(strip_tags(sanitized_html or "")))
 
 
-def _write(kind: str, object_id: int, space_id: int, **fields) -> None:
+FIELDS = (
+    "author_id",
+    "thread_id",
+    "course_id",
+    "title",
+    "body",
+    "is_hidden",
+    "is_draft",
+    "created_at",
+)
+
+
+def _save(document: SearchDocument) -> None:
+    """Write `document` over the one of the same kind, object and space, if any."""
     SearchDocument.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        space_id=space_id,
-        defaults={**fields, "indexed_at": timezone.now()},
+        kind=document.kind,
+        object_id=document.object_id,
+        space_id=document.space_id,
+        defaults={
+            **{name: getattr(document, name) for name in FIELDS},
+            "indexed_at": timezone.now(),
+        },
     )
 
 
@@ -61,17 +77,7 @@ def index_thread(thread_id: int) -> None:
         _remove(Kind.THREAD, thread_id)
         return
     _remove(Kind.THREAD, thread.pk, keep_spaces=[thread.space_id])
-    _write(
-        Kind.THREAD,
-        thread.pk,
-        thread.space_id,
-        author_id=thread.author_id,
-        thread_id=thread.pk,
-        title=clean_text(thread.title),
-        body=plain_text(thread.body_html),
-        is_hidden=thread.is_hidden,
-        created_at=thread.created_at,
-    )
+    _save(_thread_document(thread))
 
 
 @transaction.atomic
@@ -81,18 +87,8 @@ def index_reply(reply_id: int) -> None:
         _remove(Kind.REPLY, reply_id)
         return
     _remove(Kind.REPLY, reply.pk, keep_spaces=[reply.thread.space_id])
-    _write(
-        Kind.REPLY,
-        reply.pk,
-        reply.thread.space_id,
-        author_id=reply.author_id,
-        thread_id=reply.thread_id,
-        # Replies are found by their own words; the thread's title names them.
-        title="",
-        body=plain_text(reply.body_html),
-        is_hidden=reply.is_hidden,
-        created_at=reply.created_at,
-    )
+    # Replies are found by their own words; the thread's title names them.
+    _save(_reply_document(reply))
 
 
 @transaction.atomic
@@ -106,18 +102,8 @@ def index_lesson(lesson_id: int) -> None:
         Cohort.objects.filter(course_id=lesson.course_id).values_list("space_id", flat=True)
     )
     _remove(Kind.LESSON, lesson.pk, keep_spaces=spaces)
-    for space_id in spaces:
-        _write(
-            Kind.LESSON,
-            lesson.pk,
-            space_id,
-            author_id=lesson.created_by_id,
-            course_id=lesson.course_id,
-            title=clean_text(lesson.title),
-            body=plain_text(lesson.content_html),
-            is_draft=not lesson.is_published,
-            created_at=lesson.published_at or lesson.created_at,
-        )
+    for document in _lesson_documents(lesson, spaces):
+        _save(document)
 
 
 def index_course_lessons(course_id: int) -> None:
@@ -131,27 +117,110 @@ def index_space(space_id: int) -> None:
     if space is None:
         _remove(Kind.SPACE, space_id)
         return
-    _write(
-        Kind.SPACE,
-        space.pk,
-        space.pk,
-        author_id=None,
+    _save(_space_document(space))
+
+
+BATCH = 2000
+
+
+def _thread_document(thread: Thread) -> SearchDocument:
+    return SearchDocument(
+        kind=Kind.THREAD,
+        object_id=thread.pk,
+        space_id=thread.space_id,
+        author_id=thread.author_id,
+        thread_id=thread.pk,
+        title=clean_text(thread.title),
+        body=plain_text(thread.body_html),
+        is_hidden=thread.is_hidden,
+        created_at=thread.created_at,
+    )
+
+
+def _reply_document(reply: Reply) -> SearchDocument:
+    return SearchDocument(
+        kind=Kind.REPLY,
+        object_id=reply.pk,
+        space_id=reply.thread.space_id,
+        author_id=reply.author_id,
+        thread_id=reply.thread_id,
+        body=plain_text(reply.body_html),
+        is_hidden=reply.is_hidden,
+        created_at=reply.created_at,
+    )
+
+
+def _space_document(space: Space) -> SearchDocument:
+    return SearchDocument(
+        kind=Kind.SPACE,
+        object_id=space.pk,
+        space_id=space.pk,
         title=clean_text(space.name),
         body=plain_text(space.description_html),
         created_at=space.created_at,
     )
 
 
+def _lesson_documents(lesson: Lesson, space_ids: list[int]) -> list[SearchDocument]:
+    return [
+        SearchDocument(
+            kind=Kind.LESSON,
+            object_id=lesson.pk,
+            space_id=space_id,
+            author_id=lesson.created_by_id,
+            course_id=lesson.course_id,
+            title=clean_text(lesson.title),
+            body=plain_text(lesson.content_html),
+            is_draft=not lesson.is_published,
+            created_at=lesson.published_at or lesson.created_at,
+        )
+        for space_id in space_ids
+    ]
+
+
+def _in_batches(queryset, build) -> None:
+    """Write the documents of `queryset`'s rows, BATCH rows at a time, by ascending id."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not rows:
+            return
+        SearchDocument.objects.bulk_create([build(row) for row in rows], batch_size=500)
+        last = rows[-1].pk
+
+
+@transaction.atomic
 def rebuild() -> int:
-    """Index everything again (after a restore, or on first setup); return the count."""
+    """Index everything again (after a restore, or on first setup); return the count.
+
+    Each kind is written oldest first. (The backends rank the newest matches
+    by document id; after a rebuild the replies' ids follow the threads',
+    which matters only for a word so common that it passes the cap.)
+    """
     SearchDocument.objects.all().delete()
-    for space_id in list(Space.objects.values_list("pk", flat=True)):
-        index_space(space_id)
-    for thread_id in list(Thread.objects.filter(is_deleted=False).values_list("pk", flat=True)):
-        index_thread(thread_id)
-    replies = Reply.objects.filter(is_deleted=False).values_list("pk", flat=True)
-    for reply_id in list(replies):
-        index_reply(reply_id)
-    for lesson_id in list(Lesson.objects.values_list("pk", flat=True)):
-        index_lesson(lesson_id)
+    _in_batches(Space.objects.only("pk", "name", "description_html", "created_at"), _space_document)
+    cohorts: dict[int, list[int]] = {}
+    for course_id, space_id in Cohort.objects.values_list("course_id", "space_id"):
+        cohorts.setdefault(course_id, []).append(space_id)
+    lessons = [
+        document
+        for lesson in Lesson.objects.filter(course_id__in=cohorts).order_by("pk")
+        for document in _lesson_documents(lesson, cohorts[lesson.course_id])
+    ]
+    SearchDocument.objects.bulk_create(lessons, batch_size=500)
+    _in_batches(Thread.objects.filter(is_deleted=False), _thread_document)
+    _in_batches(
+        Reply.objects.filter(is_deleted=False)
+        .select_related("thread")
+        .only(
+            "pk",
+            "author_id",
+            "thread_id",
+            "thread__space_id",
+            "body_html",
+            "is_hidden",
+            "created_at",
+        ),
+        _reply_document,
+    )
     return SearchDocument.objects.count()
