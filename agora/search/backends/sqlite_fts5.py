@@ -37,19 +37,23 @@ class SQLiteFTS5Backend(SearchBackend):
     def snippets(self, cursor, query, ids):
         if not ids:
             return {}
-        marks = ", ".join(["%s"] * len(ids))
+        # One FTS5 lookup per id (a join on rowid): `rowid IN (…)` would walk
+        # the whole list of matches of a common word.
+        values = ", ".join(["(%s)"] * len(ids))
         cursor.execute(
-            "SELECT rowid, highlight(search_fts, 0, %s, %s),"  # noqa: S608
+            f"WITH page(id) AS (VALUES {values})"  # noqa: S608
+            " SELECT search_fts.rowid, highlight(search_fts, 0, %s, %s),"
             " snippet(search_fts, 1, %s, %s, '…', %s)"
-            f" FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})",
+            " FROM page JOIN search_fts ON search_fts.rowid = page.id"
+            " WHERE search_fts MATCH %s",
             [
+                *ids,
                 MARK_START,
                 MARK_END,
                 MARK_START,
                 MARK_END,
                 SNIPPET_TOKENS,
                 match_expression(query),
-                *ids,
             ],
         )
         return {row[0]: Snippet(title=row[1] or "", body=row[2] or "") for row in cursor.fetchall()}
