@@ -333,6 +333,12 @@ LOGGING = {
     "loggers": {"agora": {"level": env.str("AGORA_LOG_LEVEL", default="INFO")}},
 }
 
+# --- Search --------------------------------------------------------------------
+# The backend follows the database (SQLite FTS5, or PostgreSQL full text with a
+# GIN index). A search ranks at most this many of the newest matches, so a very
+# common word costs no more than a rare one.
+AGORA_SEARCH_MAX_CANDIDATES = env.int("AGORA_SEARCH_MAX_CANDIDATES", default=500)
+
 # --- API -----------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100

@@ -55,7 +55,7 @@ HIDDEN_THREAD = _("a thread hidden by a moderator")
 
 
 def max_candidates() -> int:
-    return getattr(settings, "AGORA_SEARCH_MAX_CANDIDATES", 500)
+    return settings.AGORA_SEARCH_MAX_CANDIDATES
 
 
 @dataclass(frozen=True)
