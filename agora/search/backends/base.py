@@ -52,6 +52,65 @@ class Snippet:
     body: str
 
 
+def _stem_length(word: str) -> int:
+    """How much of `word` another word must share to count as a form of it."""
+    return len(word) if len(word) <= 4 else max(4, len(word) - 2)
+
+
+def _pattern(query: Words) -> re.Pattern[str]:
+    stems = sorted({re.escape(word[: _stem_length(word)]) for word in query.words}, key=len)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(reversed(stems))})[^\W_]*", re.IGNORECASE)
+
+
+def _is_form_of(token: str, query: Words) -> bool:
+    token = token.casefold()
+    for word in query.words:
+        if token.startswith(word):
+            return True
+        shared = next(
+            (n for n, (a, b) in enumerate(zip(token, word, strict=False)) if a != b),
+            min(len(token), len(word)),
+        )
+        if shared >= _stem_length(word) and shared >= len(token) - 3:
+            return True
+    return False
+
+
+def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
+    """`text` with the forms of the query's words between MARK_START and MARK_END.
+
+    With `fragment_words`, only about that many words around the first match
+    (or from the start), with "…" where text was cut. An approximation of the
+    database's stemming, used where asking the database costs too much.
+    """
+    matches = [m for m in _pattern(query).finditer(text) if _is_form_of(m.group(), query)]
+    start, end = 0, len(text)
+    if fragment_words:
+        first = matches[0].start() if matches else 0
+        lead = fragment_words // 4
+        before = [m.start() for m in _WORD.finditer(text, max(0, first - 300), first)]
+        if len(before) >= lead:
+            start = before[-lead] if lead else first
+        elif first > 300 and before:
+            start = before[0]
+        after = _WORD.finditer(text, first)
+        for count, word in enumerate(after, start=1):
+            end = word.end()
+            if count >= fragment_words - lead:
+                break
+        else:
+            end = len(text)
+    pieces = ["…" if start > 0 else ""]
+    cursor = start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces += [text[cursor : match.start()], MARK_START, match.group(), MARK_END]
+        cursor = match.end()
+    pieces += [text[cursor:end], "…" if end < len(text) else ""]
+    return "".join(pieces)
+
+
 class SearchBackend:
     name = "base"
 
