@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
@@ -109,24 +110,49 @@ def _aware(day: date, *, end: bool = False) -> datetime:
     )
 
 
-def visibility_sql(viewer: User, filters: SearchFilters) -> tuple[str, list]:
-    """The WHERE conditions (over documents aliased ``d``) of what `viewer` may find."""
+def _compile_visibility(viewer: User) -> tuple[str, tuple]:
     content_sql, content_params = _subquery(spaces_with_content_visible_to(viewer))
     seen_sql, seen_params = _subquery(spaces_visible_to(viewer))
     managed_sql, managed_params = _subquery(spaces_managed_by(viewer))
     drafts_sql, drafts_params = _subquery(courses_with_drafts_visible_to(viewer))
     concealing_sql, concealing_params = _subquery(threads_concealing_replies_from(viewer))
-    parts = [
-        f"((d.kind <> %s AND d.space_id IN ({content_sql}))"
-        f" OR (d.kind = %s AND d.space_id IN ({seen_sql})))",
-        f"(d.is_hidden = %s OR d.author_id = %s OR d.space_id IN ({managed_sql}))",
-        f"(d.is_draft = %s OR d.course_id IN ({drafts_sql}))",
-        f"(d.kind <> %s OR d.thread_id NOT IN ({concealing_sql}))",
-    ]
+    sql = " AND ".join(
+        [
+            f"((d.kind <> %s AND d.space_id IN ({content_sql}))"
+            f" OR (d.kind = %s AND d.space_id IN ({seen_sql})))",
+            f"(d.is_hidden = %s OR d.author_id = %s OR d.space_id IN ({managed_sql}))",
+            f"(d.is_draft = %s OR d.course_id IN ({drafts_sql}))",
+            f"(d.kind <> %s OR d.thread_id NOT IN ({concealing_sql}))",
+        ]
+    )
     params: list = [Kind.SPACE, *content_params, Kind.SPACE, *seen_params]
     params += [False, viewer.pk or 0, *managed_params]
     params += [False, *drafts_params]
     params += [Kind.REPLY, *concealing_params]
+    return sql, tuple(params)
+
+
+@lru_cache(maxsize=2048)
+def _visibility(key: tuple[str, int, str, bool]) -> tuple[str, tuple]:
+    """The compiled visibility SQL of one person, by what its shape depends on.
+
+    The row filters read memberships, roles and posts when the query runs, not
+    when it is compiled: the SQL of a person changes only with their org role
+    and whether they are active (the key), so compiling it once per process
+    saves a few milliseconds of every search. (The database's vendor is in
+    the key too: the SQL is written for it.)
+    """
+    from agora.accounts.models import User
+
+    _vendor, pk, org_role, is_active = key
+    return _compile_visibility(User(pk=pk, org_role=org_role, is_active=is_active))
+
+
+def visibility_sql(viewer: User, filters: SearchFilters) -> tuple[str, list]:
+    """The WHERE conditions (over documents aliased ``d``) of what `viewer` may find."""
+    key = (connection.vendor, viewer.pk, viewer.org_role, viewer.is_active)
+    sql, params = _visibility(key) if viewer.pk else _compile_visibility(viewer)
+    parts, params = [sql], list(params)
     if filters.space is not None:
         parts.append("d.space_id = %s")
         params.append(filters.space.pk)

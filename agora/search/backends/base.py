@@ -15,7 +15,9 @@ plain separators.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 # Private-use characters mark highlights in snippets: indexed text never holds
@@ -62,18 +64,19 @@ def _pattern(query: Words) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])(?:{'|'.join(reversed(stems))})[^\W_]*", re.IGNORECASE)
 
 
-def _is_form_of(token: str, query: Words) -> bool:
+def _form_of(token: str, query: Words) -> str | None:
+    """The query word `token` is a form of (charts, charting: chart), if any."""
     token = token.casefold()
     for word in query.words:
         if token.startswith(word):
-            return True
+            return word
         shared = next(
             (n for n, (a, b) in enumerate(zip(token, word, strict=False)) if a != b),
             min(len(token), len(word)),
         )
         if shared >= _stem_length(word) and shared >= len(token) - 3:
-            return True
-    return False
+            return word
+    return None
 
 
 def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
@@ -83,7 +86,7 @@ def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
     (or from the start), with "…" where text was cut. An approximation of the
     database's stemming, used where asking the database costs too much.
     """
-    matches = [m for m in _pattern(query).finditer(text) if _is_form_of(m.group(), query)]
+    matches = [m for m in _pattern(query).finditer(text) if _form_of(m.group(), query)]
     start, end = 0, len(text)
     if fragment_words:
         first = matches[0].start() if matches else 0
@@ -109,6 +112,45 @@ def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
         cursor = match.end()
     pieces += [text[cursor:end], "…" if end < len(text) else ""]
     return "".join(pieces)
+
+
+# BM25's constants; a word in the title counts this many times.
+K1, B, TITLE_WEIGHT = 1.2, 0.75, 4
+# Ranking reads at most this much of each candidate's body.
+SCORED_CHARS = 4000
+
+
+def rank_candidates(query: Words, rows: list[tuple[int, str, str]]) -> list[tuple[int, float]]:
+    """BM25 over the candidates alone: (id, score), best first, newest first among equals.
+
+    `rows` are (id, title, body). Word frequencies across the candidates stand
+    in for those across the whole index, so ranking costs the same for a word
+    in half of all posts as for a rare one.
+    """
+    pattern = _pattern(query)
+    counted: list[tuple[int, Counter[str], int]] = []
+    spread: Counter[str] = Counter()
+    for pk, title, body in rows:
+        frequencies: Counter[str] = Counter()
+        for weight, text in ((TITLE_WEIGHT, title or ""), (1, (body or "")[:SCORED_CHARS])):
+            for match in pattern.finditer(text):
+                word = _form_of(match.group(), query)
+                if word:
+                    frequencies[word] += weight
+        length = len(title or "") // 6 + len((body or "")[:SCORED_CHARS]) // 6 + 1
+        counted.append((pk, frequencies, length))
+        spread.update(frequencies.keys())
+    total = len(counted) or 1
+    average = sum(length for _, _, length in counted) / total
+    scored = []
+    for pk, frequencies, length in counted:
+        score = 0.0
+        for word, frequency in frequencies.items():
+            rarity = math.log((total - spread[word] + 0.5) / (spread[word] + 0.5) + 1)
+            norm = frequency + K1 * (1 - B + B * length / average)
+            score += rarity * frequency * (K1 + 1) / norm
+        scored.append((pk, score))
+    return sorted(scored, key=lambda row: (-row[1], -row[0]))
 
 
 class SearchBackend:

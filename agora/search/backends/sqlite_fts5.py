@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from agora.search.backends.base import SearchBackend, Snippet, Words, mark_words
+from agora.search.backends.base import (
+    SCORED_CHARS,
+    SearchBackend,
+    Snippet,
+    Words,
+    mark_words,
+    rank_candidates,
+)
 
-# bm25 column weights: (title, body).
-TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
 SNIPPET_TOKENS = 24
 
 
@@ -22,17 +27,17 @@ class SQLiteFTS5Backend(SearchBackend):
 
     def candidates(self, cursor, query, where, params, limit):
         # FTS5 walks its matches newest first (ORDER BY rowid DESC is native
-        # to it) and the join stops at `limit` visible ones.
+        # to it) and the join stops at `limit` visible ones. They are ranked
+        # in Python: FTS5's bm25() would first count every row that has each
+        # word (half the index, for a very common one).
         cursor.execute(
-            "SELECT d.id, bm25(search_fts, %s, %s) FROM search_fts"  # noqa: S608
+            "SELECT d.id, d.title, substr(d.body, 1, %s) FROM search_fts"  # noqa: S608
             " JOIN search_searchdocument d ON d.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND {where}"
             " ORDER BY search_fts.rowid DESC LIMIT %s",
-            [TITLE_WEIGHT, BODY_WEIGHT, match_expression(query), *params, limit],
+            [SCORED_CHARS, match_expression(query), *params, limit],
         )
-        rows = cursor.fetchall()
-        # bm25 is lower for better matches; newer first among equals.
-        return sorted(rows, key=lambda row: (row[1], -row[0]))
+        return rank_candidates(query, cursor.fetchall())
 
     def snippets(self, cursor, query, ids):
         """Marked in Python: FTS5's snippet() needs a MATCH per row, which costs a
