@@ -1,7 +1,9 @@
 """The full-text index beside `SearchDocument`, by database.
 
 SQLite: an FTS5 table over (title, body) with the documents as its external
-content, kept in step by triggers (porter stemming, accents folded).
+content, kept in step by triggers (porter stemming, accents folded), with
+indexes of 3- and 4-letter prefixes: a word being typed ("dat") would
+otherwise merge the lists of every word it starts.
 PostgreSQL: a stored generated ``tsvector`` column (title weighted A, body B,
 English configuration) and a GIN index on it. Angle brackets are read as
 spaces: the documents are plain text, and PostgreSQL's parser would take
@@ -16,7 +18,7 @@ SQLITE = [
     (
         "CREATE VIRTUAL TABLE search_fts USING fts5(title, body,"
         " content='search_searchdocument', content_rowid='id',"
-        " tokenize='porter unicode61 remove_diacritics 2')",
+        " tokenize='porter unicode61 remove_diacritics 2', prefix='3 4')",
         "DROP TABLE IF EXISTS search_fts",
     ),
     (
