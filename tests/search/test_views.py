@@ -22,7 +22,7 @@ def test_the_header_has_a_labelled_search_box(client_of, member):
 def test_the_space_page_has_a_search_box(space, client_of, member):
     page = client_of(member).get(f"/spaces/{space.slug}/").content.decode()
     assert f'action="/spaces/{space.slug}/search/"' in page
-    assert '<label for="space-search-q" class="visually-hidden">Search Data Club</label>' in page
+    assert '<label for="space-search-q" class="visually-hidden">Search this space</label>' in page
 
 
 def test_the_search_page_lists_highlighted_results_with_links(space, member, client_of, index):
