@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "agora.discussions",
     "agora.courses",
     "agora.notifications",
+    "agora.search",
     "agora.api",
 ]
 
@@ -335,6 +336,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"agora": {"level": env.str("AGORA_LOG_LEVEL", default="INFO")}},
 }
+
+# --- Search --------------------------------------------------------------------
+# The backend follows the database (SQLite FTS5, or PostgreSQL full text with a
+# GIN index). A search ranks at most this many of the newest matches, so a very
+# common word costs no more than a rare one.
+AGORA_SEARCH_MAX_CANDIDATES = env.int("AGORA_SEARCH_MAX_CANDIDATES", default=500)
 
 # --- API -----------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20

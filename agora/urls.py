@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("agora.discussions.urls")),
     path("", include("agora.notifications.urls")),
     path("", include("agora.courses.urls")),
+    path("", include("agora.search.urls")),
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):

@@ -399,3 +399,21 @@ def test_thread_checks_compare_p95_with_both_floors():
     faster = [*measurements[:2], Measurement("thread", "sqlite", "granian-wsgi", 0, 0, 30, 0, 8)]
     assert [line.endswith(": met") for line in thread_checks(faster)] == [True, True]
     assert thread_checks(MEASUREMENTS) == []
+
+
+def test_search_bench_fills_and_measures_both_ways(db, capsys):
+    from bench.search import COMMON, RARE, fill, measure
+
+    world = fill(400, log=lambda line: None)
+    rows = measure(world["viewer"], world["spaces"], runs=2)
+    by_method = {(row["method"], row["term"]): row for row in rows}
+    assert set(by_method) == {
+        ("search", RARE),
+        ("icontains", RARE),
+        ("search", COMMON),
+        ("icontains", COMMON),
+    }
+    # The viewer belongs to 10 of the 50 spaces: both ways find the same rare posts.
+    assert by_method[("search", RARE)]["matches"] == by_method[("icontains", RARE)]["matches"]
+    assert by_method[("search", COMMON)]["matches"] == 40  # 400 / 50 * 10 / 2
+    assert all(row["p95_ms"] >= row["p50_ms"] > 0 for row in rows)

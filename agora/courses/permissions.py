@@ -103,6 +103,17 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
     return Course.objects.filter(Q(in_cohort) | Q(teaches))
 
 
+def courses_with_drafts_visible_to(user: User) -> QuerySet[Course]:
+    """Courses whose draft lessons `user` sees (the row filter of `can_see_drafts`)."""
+    if not _active(user):
+        return Course.objects.none()
+    if user.is_org_admin:
+        return Course.objects.all()
+    return Course.objects.filter(
+        Exists(Course.instructors.through.objects.filter(course=OuterRef("pk"), user=user))
+    )
+
+
 def cohorts_visible_to(user: User, course: Course) -> QuerySet[Cohort]:
     """Cohorts of `course` whose space content `user` may read (all of them for instructors)."""
     cohorts = Cohort.objects.filter(course=course)

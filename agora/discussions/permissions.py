@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from agora.accounts.models import User
@@ -25,6 +25,7 @@ from agora.spaces.permissions import (
     can_manage,
     can_post_in,
     can_view_content,
+    spaces_managed_by,
 )
 
 if TYPE_CHECKING:
@@ -178,6 +179,29 @@ def can_see_replies(user: User, thread: Thread, *, has_posted: bool) -> bool:
     if not (thread.post_first and thread.kind == Thread.Kind.PROMPT):
         return True
     return has_posted or can_manage(user, thread.space) or thread.author_id == user.pk
+
+
+def threads_concealing_replies_from(user: User) -> QuerySet[Thread]:
+    """Post-first prompts whose replies `user` may not read yet (row filter of
+    `can_see_replies`): not their own prompt, no live response of theirs, and
+    not in a space they manage."""
+    own_response = Reply.objects.filter(
+        thread=OuterRef("pk"), author_id=user.pk, parent=None, is_deleted=False
+    )
+    return (
+        Thread.objects.filter(post_first=True, kind=Thread.Kind.PROMPT)
+        .exclude(author_id=user.pk)
+        .exclude(Exists(own_response))
+        .exclude(space__in=spaces_managed_by(user))
+    )
+
+
+def replies_concealed_from(user: User, replies: QuerySet[Reply]) -> QuerySet[Reply]:
+    """`replies` less those `user` may not read: hidden by a moderator (unless
+    `sees_hidden`) and those of a post-first prompt waiting for their response."""
+    return replies.filter(
+        Q(is_hidden=False) | Q(author_id=user.pk) | Q(thread__space__in=spaces_managed_by(user))
+    ).exclude(thread__in=threads_concealing_replies_from(user))
 
 
 def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = False) -> Thread:

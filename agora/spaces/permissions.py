@@ -97,6 +97,21 @@ def spaces_with_content_visible_to(user: User) -> QuerySet[Space]:
     return Space.objects.filter(condition)
 
 
+def spaces_managed_by(user: User) -> QuerySet[Space]:
+    """Spaces `user` manages (the row filter of `can_manage`)."""
+    if not user.is_authenticated or not user.is_active:
+        return Space.objects.none()
+    if _is_admin(user):
+        return Space.objects.all()
+    facilitates = Exists(
+        Membership.objects.filter(space=OuterRef("pk"), user=user, role=Membership.Role.FACILITATOR)
+    )
+    condition = Q(facilitates)
+    if _is_staff(user):
+        condition |= Q(kind=Space.Kind.COURSE)
+    return Space.objects.filter(condition)
+
+
 def can_join(user: User, space: Space) -> bool:
     return (
         user.is_authenticated

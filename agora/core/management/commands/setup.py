@@ -1,4 +1,5 @@
-"""`agora setup`: migrate, and load demo data into an empty database (never in production)."""
+"""`agora setup`: migrate, load demo data into an empty database (never in
+production), and index for search what is not indexed yet."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database is up to date.")
-        if options["no_demo"] or User.objects.exists():
-            return
-        if settings.PRODUCTION:
-            self.stdout.write(NO_DEMO_IN_PRODUCTION)
-            return
-        call_command("demo")
+        if not options["no_demo"] and not User.objects.exists():
+            if settings.PRODUCTION:
+                self.stdout.write(NO_DEMO_IN_PRODUCTION)
+            else:
+                call_command("demo")
+        # The demo's events are delivered later, by the worker; search finds
+        # the demo (and data from before search existed) right away.
+        call_command("rebuild_search_index", if_empty=True, verbosity=0)

@@ -1,0 +1,224 @@
+"""Search at scale: p50/p95 of a search over N posts, beside a naive icontains scan.
+
+    python -m bench.search                     # 1,000,000 posts (BENCH_SCALE=full)
+    BENCH_SCALE=small python -m bench.search   # 20,000 posts, in seconds
+    BENCH_SEARCH_DOCS=200000 python -m bench.search   # any other number
+
+Each database (``BENCH_DATABASES``, as for ``python -m bench``) is filled in a
+child process: 50 spaces, a viewer who belongs to 10 of them (so most matches
+are not theirs to see), and N search documents of made-up words, where
+"signal" is in half of them (a very common word) and "quokka" in 20 (a rare
+one). Each query is timed in-process as a search page reads it: the ranked
+candidates (capped), then one page of documents with their snippets. Beside
+it, the naive way: ``body__icontains`` over the viewer's spaces, newest 20
+and a count. Writes ``var/bench/search.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+REPORT = BENCH_DIR / "search.json"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench_search"
+SIZES = {"full": 1_000_000, "small": 20_000}
+SPACES, VIEWER_SPACES = 50, 10
+COMMON, RARE, RARE_COUNT = "signal", "quokka", 20
+RUNS = 40
+TARGET_P95_MS = 50.0
+
+
+def main() -> int:
+    scale = os.environ.get("BENCH_SCALE", "full") or "full"
+    if scale not in SIZES:
+        raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SIZES)}, not {scale!r}.")
+    from bench.__main__ import _drop_postgres, _postgres_answers, _reset_postgres
+
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    chosen = os.environ.get("BENCH_DATABASES", "")
+    databases = [d.strip() for d in chosen.split(",") if d.strip()] or ["sqlite", "postgresql"]
+    if not chosen and not _postgres_answers(postgres_url):
+        databases = ["sqlite"]
+    rows: list[dict] = []
+    for database in databases:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AGORA_", "DATABASE_"))}
+        var_dir = BENCH_DIR / f"search-{database}"
+        var_dir.mkdir(parents=True, exist_ok=True)
+        env.update(DJANGO_SETTINGS_MODULE="agora.settings", AGORA_VAR_DIR=str(var_dir))
+        if database == "postgresql":
+            _reset_postgres(postgres_url)
+            env["DATABASE_URL"] = postgres_url
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
+        output = var_dir / "result.json"
+        count = int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale])
+        command = [sys.executable, "-m", "bench.search", "--child", str(count), str(output)]
+        try:
+            if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
+                raise SystemExit(f"The search bench failed on {database} (see above).")
+        finally:
+            if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
+                _drop_postgres(postgres_url)
+        rows += [{"database": database, **row} for row in json.loads(output.read_text())]
+    print()
+    print(format_rows(rows))
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(rows, indent=2))
+    print(f"Wrote {REPORT.relative_to(ROOT)}.")
+    slow = [r for r in rows if r["method"] == "search" and r["p95_ms"] > TARGET_P95_MS]
+    if slow:
+        print(f"Over the {TARGET_P95_MS:g} ms p95 target: {[r['term'] for r in slow]}")
+    return 0
+
+
+def format_rows(rows: list[dict]) -> str:
+    head = f"{'database':<11}{'method':<11}{'term':<9}{'matches':>9}{'p50 ms':>10}{'p95 ms':>10}"
+    lines = [
+        f"{row['database']:<11}{row['method']:<11}{row['term']:<9}{row['matches']:>9}"
+        f"{row['p50_ms']:>10.2f}{row['p95_ms']:>10.2f}"
+        for row in rows
+    ]
+    return "\n".join([head, *lines])
+
+
+def _vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "dan", "gor", "lim"]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def fill(count: int, *, seed: int = 7, log=print) -> dict:
+    """Write the spaces, the viewer and `count` documents; return the viewer and spaces."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from agora.accounts.models import User
+    from agora.search.models import SearchDocument
+    from agora.spaces.models import Membership, Space
+
+    rng = random.Random(seed)
+    words = _vocabulary(rng)
+    weights = [1 / (rank + 1) for rank in range(len(words))]  # Zipf-like
+    author = User.objects.create_user(email="bench-author@example.org", name="Bench Author")
+    viewer = User.objects.create_user(email="bench-viewer@example.org", name="Bench Viewer")
+    spaces = Space.objects.bulk_create(
+        Space(name=f"Bench space {n}", slug=f"bench-space-{n}", visibility=Space.Visibility.PRIVATE)
+        for n in range(SPACES)
+    )
+    Membership.objects.bulk_create(
+        Membership(space=space, user=viewer, role=Membership.Role.MEMBER)
+        for space in spaces[:VIEWER_SPACES]
+    )
+    rare = set(rng.sample(range(count), min(RARE_COUNT, count)))
+    now = timezone.now()
+    started = time.perf_counter()
+    batch: list[SearchDocument] = []
+    for n in range(count):
+        text = rng.choices(words, weights, k=rng.randint(12, 40))
+        if n % 2 == 0:
+            text.insert(rng.randrange(len(text)), COMMON)
+        if n in rare:
+            text.insert(rng.randrange(len(text)), RARE)
+        batch.append(
+            SearchDocument(
+                kind=SearchDocument.Kind.REPLY,
+                object_id=n + 1,
+                space_id=spaces[n % SPACES].pk,
+                author_id=author.pk,
+                thread_id=1,
+                body=" ".join(text),
+                created_at=now,
+            )
+        )
+        if len(batch) == 5000:
+            SearchDocument.objects.bulk_create(batch)
+            batch = []
+            if (n + 1) % 100_000 == 0:
+                log(f"  {n + 1:,} documents in {time.perf_counter() - started:.0f} s")
+    SearchDocument.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    log(f"  {count:,} documents written in {time.perf_counter() - started:.1f} s")
+    return {"viewer": viewer, "spaces": [s.pk for s in spaces[:VIEWER_SPACES]]}
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def measure(viewer, space_ids: list[int], *, runs: int = RUNS) -> list[dict]:
+    """Time a search page's reads and a naive icontains scan for each term."""
+    from agora.search.models import SearchDocument
+    from agora.search.queries import search
+
+    rows = []
+    for term in (RARE, COMMON):
+
+        def searched(term=term) -> int:
+            results = search(viewer=viewer, text=term)
+            matches = len(results)
+            list(results[0:20])
+            return matches
+
+        def scanned(term=term) -> int:
+            found = SearchDocument.objects.filter(space_id__in=space_ids, body__icontains=term)
+            list(found.order_by("-id")[:20])
+            return found.count()
+
+        for method, run in (("search", searched), ("icontains", scanned)):
+            matches = run()  # warm the caches
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                run()
+                samples.append((time.perf_counter() - started) * 1000)
+            p50, p95 = _percentiles(samples)
+            rows.append(
+                {
+                    "method": method,
+                    "term": term,
+                    "matches": matches,
+                    "p50_ms": round(p50, 2),
+                    "p95_ms": round(p95, 2),
+                }
+            )
+            print(
+                f"  {method:<10} {term:<8} {matches:>8} matches"
+                f"  p50 {p50:8.2f} ms  p95 {p95:8.2f} ms"
+            )
+    return rows
+
+
+def child(count: int, output: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"\n{connection.vendor}: migrating and writing {count:,} documents…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    world = fill(count, log=lambda line: print(line, flush=True))
+    rows = measure(world["viewer"], world["spaces"])
+    Path(output).write_text(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(int(sys.argv[2]), sys.argv[3])
+    else:
+        sys.exit(main())
