@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agora.accounts.models import Skill
+from agora.core.forms import VideoFieldsForm
 from agora.discussions.actions import MAX_THREAD_SKILLS, TOO_MANY_SKILLS
 from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
@@ -60,7 +61,9 @@ class SkillsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(VideoFieldsForm):
+    field_order = ("kind", "title", "body", "post_first", "skills", "files")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     body = forms.CharField(
@@ -95,6 +98,12 @@ class ThreadEditForm(forms.Form):
         help_text=_("Markdown."),
     )
     skills = SkillsField()
+
+
+class ThreadVideoForm(VideoFieldsForm):
+    """Add, replace or remove the video of a show-and-tell post."""
+
+    remove = forms.BooleanField(label=_("Remove the video"), required=False)
 
 
 class ReplyForm(forms.Form):

@@ -152,7 +152,7 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
     (`thread.viewer_follows`).
     """
     threads = with_skills(
-        Thread.objects.select_related("author__profile", "space").filter(
+        Thread.objects.select_related("author__profile", "space", "video").filter(
             space__slug=slug, space__in=spaces_visible_to(user), pk=thread_id
         )
     )
