@@ -112,7 +112,7 @@ def cohorts_visible_to(user: User, course: Course) -> QuerySet[Cohort]:
 
 
 def lessons_visible_to(user: User, course: Course) -> QuerySet[Lesson]:
-    lessons = Lesson.objects.filter(course=course)
+    lessons = Lesson.objects.select_related("video").filter(course=course)
     if not can_see_drafts(user, course):
         lessons = lessons.filter(is_published=True)
     return lessons

@@ -16,6 +16,7 @@ from agora.discussions.queries import REPLY_ORDERS
 STANCE_CHOICES = Reply.Stance.choices
 # Text boxes where typing @name offers people to mention (agora/core/static/agora/mention.js).
 MENTION_ATTRS = {"data-mention-url": reverse_lazy("mention_search")}
+SHOW_AND_TELL_VIDEO_HELP = _("Show and tell only: a short MP4 or WebM video.")
 FILES_HELP = _("Up to 5 files: PDF, images, text, CSV, Markdown, Office or OpenDocument.")
 
 
@@ -86,6 +87,11 @@ class ThreadForm(VideoFieldsForm):
         self.fields["kind"].choices = kinds
         if not any(value == Thread.Kind.PROMPT for value, _label in kinds):
             del self.fields["post_first"]
+        if any(value == Thread.Kind.SHOW_AND_TELL for value, _label in kinds):
+            self.fields["video"].help_text = SHOW_AND_TELL_VIDEO_HELP
+        else:
+            for name in ("video", "captions", "captions_language"):
+                del self.fields[name]
 
 
 class ThreadEditForm(forms.Form):
