@@ -48,18 +48,15 @@ def captions_upload(data: bytes = CAPTIONS) -> SimpleUploadedFile:
 
 def make_clips(folder: Path) -> dict[str, bytes]:
     """Make a 5-second MP4 (H.264) and a 2-second WebM (VP8) with ffmpeg."""
-    mp4, webm = folder / "clip.mp4", folder / "clip.webm"
-    source = ["-f", "lavfi", "-i", "testsrc=duration=5:size=160x120:rate=10"]
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", *source, "-c:v", "libx264"]
-        + ["-pix_fmt", "yuv420p", "-movflags", "+faststart", str(mp4)],
-        check=True,
-        timeout=60,
-    )
-    source = ["-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10"]
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", *source, "-c:v", "libvpx", str(webm)],
-        check=True,
-        timeout=60,
-    )
-    return {"mp4": mp4.read_bytes(), "webm": webm.read_bytes()}
+    ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
+    clips = {}
+    for kind, seconds, codec in (
+        ("mp4", 5, ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+        ("webm", 2, ["-c:v", "libvpx"]),
+    ):
+        target = folder / f"clip.{kind}"
+        command = [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi"]
+        command += ["-i", f"testsrc=duration={seconds}:size=160x120:rate=10", *codec, str(target)]
+        subprocess.run(command, check=True, timeout=60)
+        clips[kind] = target.read_bytes()
+    return clips
