@@ -292,7 +292,10 @@ def attachment_download(
     lesson = access_lesson(request.user, course, lesson_id)
     attachment = lesson_attachment(lesson=lesson, attachment_id=attachment_id)
     return stored_file_response(
-        attachment.file, name=attachment.name, content_type=attachment.content_type
+        attachment.file,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        request=request,
     )
 
 
