@@ -112,7 +112,7 @@ def cohorts_visible_to(user: User, course: Course) -> QuerySet[Cohort]:
 
 
 def lessons_visible_to(user: User, course: Course) -> QuerySet[Lesson]:
-    lessons = Lesson.objects.select_related("video").filter(course=course)
+    lessons = Lesson.objects.filter(course=course)
     if not can_see_drafts(user, course):
         lessons = lessons.filter(is_published=True)
     return lessons
@@ -185,7 +185,7 @@ def access_cohort_by_id(user: User, cohort_id: int) -> Cohort:
 
 def access_lesson(user: User, course: Course, lesson_id: int) -> Lesson:
     """Return lesson `lesson_id` of `course` if `user` may see it (drafts: editors), else 404."""
-    lesson = lessons_visible_to(user, course).filter(pk=lesson_id).first()
+    lesson = lessons_visible_to(user, course).select_related("video").filter(pk=lesson_id).first()
     if lesson is None:
         raise Http404("No such lesson.")
     lesson.course = course

@@ -186,7 +186,7 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
 
 def access_thread_by_id(user: User, thread_id: int) -> Thread:
     """Return thread `thread_id` if `user` may read its space's content, else 404."""
-    thread = Thread.objects.select_related("author", "space").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("author", "space", "video").filter(pk=thread_id).first()
     if thread is None or not can_view_content(user, thread.space):
         raise Http404("No such thread.")
     return thread
