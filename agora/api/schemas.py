@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.db.models import TextChoices
-from ninja import Field, Path, Schema
+from ninja import Field, File, Path, Schema, UploadedFile
 from pydantic import ConfigDict, Strict, WithJsonSchema, field_validator
 
 # Ids are positive 64-bit integers on every supported database. Numbers in
@@ -80,6 +80,10 @@ def _without_default(schema: dict[str, Any]) -> None:
 def Omittable(**constraints: Any) -> Any:
     """A field of a patch: it may be left out, but not sent as null."""
     return Field(default=None, json_schema_extra=_without_default, **constraints)
+
+
+# An optional file of a multipart body (`File[UploadedFile] | None` would lose the marker).
+OptionalFile = Annotated[UploadedFile | None, File(None)]
 
 
 class VideoUploadIn(In):

@@ -8,11 +8,11 @@ Correct answers of a check are shown to the course's instructors only.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import Form, Query, Router, Status
 from ninja.pagination import paginate
 
 from agora.api.pagination import PageQuery, Pages
-from agora.api.schemas import PathId, VideoUploadIn
+from agora.api.schemas import OptionalFile, PathId, VideoUploadIn
 from agora.courses import actions
 from agora.courses.models import Cohort, Course, Lesson, Question
 from agora.courses.permissions import (
@@ -179,8 +179,8 @@ def upload_lesson_video(
     request: HttpRequest,
     lesson_id: PathId,
     form: Form[VideoUploadIn],
-    video: File[UploadedFile] | None = None,
-    captions: File[UploadedFile] | None = None,
+    video: OptionalFile = None,
+    captions: OptionalFile = None,
 ):
     """Add or replace a lesson's video (multipart: `video` MP4/WebM, `captions` WebVTT).
 

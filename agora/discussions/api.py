@@ -14,7 +14,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from agora.api.pagination import Pages
-from agora.api.schemas import ErrorOut, PathId, VideoUploadIn
+from agora.api.schemas import ErrorOut, OptionalFile, PathId, VideoUploadIn
 from agora.core.markdown import render_markdown
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
@@ -381,8 +381,8 @@ def upload_thread_video(
     request: HttpRequest,
     thread_id: PathId,
     form: Form[VideoUploadIn],
-    video: File[UploadedFile] | None = None,
-    captions: File[UploadedFile] | None = None,
+    video: OptionalFile = None,
+    captions: OptionalFile = None,
 ):
     """Add or replace the video of my show-and-tell thread (multipart: `video`, `captions`).
 
