@@ -47,12 +47,12 @@ def captions_upload(data: bytes = CAPTIONS) -> SimpleUploadedFile:
 
 
 def make_clips(folder: Path) -> dict[str, bytes]:
-    """Make a 5-second MP4 (H.264) and a 2-second WebM (VP8) with ffmpeg."""
+    """Make a 5-second MP4 (H.264) and a 6-second WebM (VP8) with ffmpeg."""
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
     clips = {}
     for kind, seconds, codec in (
         ("mp4", 5, ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
-        ("webm", 2, ["-c:v", "libvpx"]),
+        ("webm", 6, ["-c:v", "libvpx"]),
     ):
         target = folder / f"clip.{kind}"
         command = [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi"]
