@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agora.core.models import Video
 from agora.core.uploads import CAPTIONS_NOT_ALLOWED, VIDEO_NOT_ALLOWED
 from agora.courses import actions
-from tests.factories import UserFactory
+from agora.discussions.actions import post_reply
+from tests.factories import UserFactory, add_member
 from tests.pages import field_error
 from tests.videos import BUILT_MP4, CAPTIONS, captions_upload, upload
 
@@ -106,3 +109,27 @@ def test_learners_may_not_edit_the_video(client_of, learner, with_video):
     assert edit(client_of(learner), with_video, remove_video="on").status_code in (403, 404)
     with_video.refresh_from_db()
     assert with_video.video is not None
+
+
+def test_lesson_page_with_a_video_has_a_flat_query_count(
+    client_of, instructor, cohort, learner, with_video, assert_flat_query_count
+):
+    lesson = with_video
+    (prompt,) = actions.add_prompt(actor=instructor, lesson=lesson, title="Seen the flood?")
+    people = UserFactory.create_batch(6)
+    for person in people:
+        add_member(cohort.space, person)
+
+    def replies(count: int) -> None:
+        for index in range(count):
+            post_reply(author=people[index % 6], thread=prompt.thread, body=f"Reply {index}")
+
+    replies(2)
+    client = client_of(learner)
+    url = reverse("lesson_detail", args=[cohort.space.slug, lesson.pk])
+    count = assert_flat_query_count(lambda: client.get(url), grow=lambda: replies(12))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert 'aria-label="Video: ' in html
+    assert len(queries) == count
+    assert not [query for query in queries.captured_queries if 'FROM "core_video"' in query["sql"]]

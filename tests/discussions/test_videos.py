@@ -63,7 +63,9 @@ def test_only_show_and_tell_posts_carry_a_video(space, member, no_ffmpeg):
 
 def test_the_page_shows_a_labelled_player_with_default_captions(show, client_of, member):
     html = client_of(member).get(show.get_absolute_url()).content.decode()
-    assert '<video controls preload="metadata" playsinline aria-label="Video: Our river model"' in html
+    assert (
+        '<video controls preload="metadata" playsinline aria-label="Video: Our river model"' in html
+    )
     assert f'src="{video_url(show)}?v={show.video.pk}"' in html
     assert (
         f'<track kind="captions" src="{video_url(show, "captions")}?v={show.video.pk}" srclang="en"'
