@@ -20,6 +20,7 @@ from agora.core.uploads import (
     upload_limit,
 )
 from agora.core.videos import check_video_upload, store_video
+from agora.demo.media import demo_clip
 from tests.videos import BUILT_MP4, BUILT_WEBM, CAPTIONS, captions_upload, needs_ffmpeg, upload
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8
@@ -222,3 +223,21 @@ def test_a_failing_ffmpeg_leaves_no_poster(db, no_ffmpeg, settings):
 
 def test_the_poster_task_of_a_deleted_video_does_nothing(db):
     assert make_video_poster.call(video_id=987654) is False
+
+
+# --- The demo clip ------------------------------------------------------------------------
+
+
+def test_the_demo_has_no_clip_without_ffmpeg(no_ffmpeg, caplog):
+    with caplog.at_level("WARNING", logger="agora.demo.media"):
+        assert demo_clip() is None
+    assert "No ffmpeg" in caplog.text
+
+
+@needs_ffmpeg
+def test_the_demo_clip_passes_the_checks():
+    clip = demo_clip()
+    checked = check_video_upload(**clip)
+    assert checked.video.content_type == "video/webm"
+    assert checked.video.duration == pytest.approx(5.0, abs=0.2)
+    assert checked.captions.content_type == "text/vtt"
