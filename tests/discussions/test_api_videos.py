@@ -131,3 +131,20 @@ def test_lesson_video_upload_and_removal(api_of, facilitator, member):
     )
     response = client.delete(f"{API}/lessons/{lesson.pk}/video")
     assert response.json()["video"] is None
+
+
+def test_only_video_routes_take_a_body_past_the_upload_cap(api_of, show, member, settings):
+    settings.AGORA_MAX_UPLOAD_BYTES = 100  # smaller than the video
+    client = api_of(member).client
+    response = client.post(f"{API}/threads/{show.pk}/video", {"video": upload("m.mp4", BUILT_MP4)})
+    assert response.status_code == 200
+    response = client.post(
+        f"{API}/threads/{show.pk}/attachments", {"files": [upload("m.pdf", b"%PDF-" + bytes(300))]}
+    )
+    assert response.status_code == 400
+    # Within the body's cap but above the video's: a clear 422.
+    settings.AGORA_MAX_UPLOAD_BYTES = 2000
+    settings.AGORA_MAX_VIDEO_BYTES = len(BUILT_MP4) - 1
+    response = client.post(f"{API}/threads/{show.pk}/video", {"video": upload("m.mp4", BUILT_MP4)})
+    assert response.status_code == 422
+    assert response.json()["errors"]["video"][0].startswith("The file is too large")
