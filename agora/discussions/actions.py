@@ -314,7 +314,7 @@ def moderate_thread(
 
 @transaction.atomic
 def delete_thread(*, actor: User, thread: Thread) -> Thread:
-    """Leave a tombstone: the title stays, the body goes, replies survive."""
+    """Leave a tombstone: the title stays, the body and the video go, replies survive."""
     if not can_delete(actor, thread):
         raise PermissionDenied(CANNOT_DELETE)
     # Conditional, so a stale copy (two tabs) does not record a second deletion.
@@ -322,6 +322,9 @@ def delete_thread(*, actor: User, thread: Thread) -> Thread:
     if not Thread.objects.filter(pk=thread.pk, is_deleted=False).update(**tombstone):
         raise PermissionDenied(CANNOT_DELETE)
     thread.is_deleted, thread.body, thread.body_html = True, "", ""
+    if thread.video is not None:
+        discard_video(thread.video)  # its row now; its files once this commits
+        thread.video = None
     record(
         actor=actor,
         verb="thread.deleted",

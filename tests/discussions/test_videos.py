@@ -147,9 +147,17 @@ def test_outsiders_of_a_private_space_get_404(facilitator, outsider, client_of, 
     assert client_of(facilitator).get(video_url(thread)).status_code == 200
 
 
-def test_a_deleted_post_serves_no_video(show, facilitator, member, client_of):
-    actions.delete_thread(actor=facilitator, thread=show)
+def test_deleting_the_post_deletes_its_video(
+    show, facilitator, member, client_of, django_capture_on_commit_callbacks
+):
+    file = show.video.file
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_thread(actor=facilitator, thread=show)
     assert client_of(member).get(video_url(show)).status_code == 404
+    assert Video.objects.exists() is False
+    assert file.storage.exists(file.name) is False
+    show.refresh_from_db()
+    assert (show.is_deleted, show.video) == (True, None)
 
 
 # --- Bad input through the form --------------------------------------------------------
