@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from agora.accounts.actions import change_org_role, set_skills, update_profile
 from agora.accounts.models import ContactVisibility, Skill, SkillClaim, User
-from agora.core.models import Event
+from agora.core.models import Event, Video
 from agora.courses.models import Attempt, Cohort, Completion, Course, Lesson, LessonPrompt
 from agora.demo.courses import course_steps
 from agora.demo.media import demo_clip
@@ -65,6 +65,7 @@ TIMESTAMPS: list[tuple[type, str]] = [
     (JoinRequest, "decided_at"),
     (Thread, "created_at"),
     (Thread, "last_activity_at"),
+    (Video, "created_at"),
     (Reply, "created_at"),
     (Reply, "endorsed_at"),
     (Reaction, "created_at"),

@@ -186,6 +186,7 @@ class TestDemoOrganization:
             "course.instructor_added": 1,
             "cohort.added": 1,
             "lesson.created": 5,
+            **({"lesson.updated": 1} if HAS_FFMPEG else {}),  # the first lesson's video
             "lesson.published": 4,
             "check.updated": 4,
             "check.attempted": 6,
@@ -270,6 +271,8 @@ class TestDemoOrganization:
         lessons = list(course.lessons.order_by("position"))
         assert [lesson.is_published for lesson in lessons] == [True, True, True, True, False]
         assert all("<h2>" in lesson.content_html for lesson in lessons[:4])
+        # The first lesson carries the demo clip when ffmpeg is installed.
+        assert [lesson.video_id is not None for lesson in lessons] == [HAS_FFMPEG] + [False] * 4
         # The cohort's weekly prompts are the lessons' prompts: none is duplicated.
         prompts = LessonPrompt.objects.filter(lesson__course=course).select_related("thread")
         assert sorted((p.lesson.position, p.thread.title[:6]) for p in prompts) == [
