@@ -280,6 +280,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# A video of a show-and-tell post or a lesson; only the routes that take one
+# (core.uploads.VIDEO_UPLOAD_URL_NAMES) accept a body this large.
+AGORA_MAX_VIDEO_BYTES = env.int("AGORA_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)
+AGORA_MAX_CAPTION_BYTES = env.int("AGORA_MAX_CAPTION_BYTES", default=512 * 1024)
+# ffmpeg and ffprobe (Debian packages) check videos and take their posters
+# when present; without them videos still work, with fewer checks and no poster.
+AGORA_FFMPEG = env.str("AGORA_FFMPEG", default="ffmpeg")
+AGORA_FFPROBE = env.str("AGORA_FFPROBE", default="ffprobe")
+AGORA_FFMPEG_TIMEOUT = env.int("AGORA_FFMPEG_TIMEOUT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agora.accounts.models import User
 from tests.factories import UserFactory, make_space
+from tests.videos import HAS_FFMPEG, make_clips
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +107,18 @@ def assert_flat_query_count() -> Callable[..., None]:
         return len(large)
 
     return check
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, bytes]:
+    """Real tiny clips made by ffmpeg once per session (tests needing them skip without it)."""
+    if not HAS_FFMPEG:
+        pytest.skip("ffmpeg/ffprobe are not installed")
+    return make_clips(tmp_path_factory.mktemp("clips"))
+
+
+@pytest.fixture
+def no_ffmpeg(settings) -> None:
+    """Run as on a machine without ffmpeg and ffprobe."""
+    settings.AGORA_FFMPEG = "/nonexistent/ffmpeg"
+    settings.AGORA_FFPROBE = "/nonexistent/ffprobe"

@@ -8,10 +8,11 @@ in a body and in a URL. `ErrorOut` is the one error shape of the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.db.models import TextChoices
-from ninja import Field, Path, Schema
+from ninja import Field, File, Path, Schema, UploadedFile
 from pydantic import ConfigDict, Strict, WithJsonSchema, field_validator
 
 # Ids are positive 64-bit integers on every supported database. Numbers in
@@ -79,3 +80,45 @@ def _without_default(schema: dict[str, Any]) -> None:
 def Omittable(**constraints: Any) -> Any:
     """A field of a patch: it may be left out, but not sent as null."""
     return Field(default=None, json_schema_extra=_without_default, **constraints)
+
+
+# An optional file of a multipart body (`File[UploadedFile] | None` would lose the marker).
+OptionalFile = Annotated[UploadedFile | None, File(None)]
+
+
+class VideoUploadIn(In):
+    """The form fields sent with a video upload (multipart)."""
+
+    captions_language: str = Field(
+        default="", max_length=16, description="A language code such as en, fr or pt-BR."
+    )
+
+
+class VideoOut(Schema):
+    """A video of a show-and-tell thread or a lesson; its addresses check the caller's rights."""
+
+    name: str = Field(description="The uploader's file name, cleaned.")
+    content_type: str = Field(description="video/mp4, video/webm or video/x-matroska.")
+    size: int = Field(description="Bytes.")
+    duration: float | None = Field(description="Seconds, when ffprobe measured it.")
+    url: str = Field(description="The video; answers HTTP range requests (206).")
+    poster_url: str | None = Field(description="A JPEG frame, once ffmpeg has taken it.")
+    captions_url: str | None = Field(description="WebVTT captions, when uploaded.")
+    captions_language: str | None
+
+
+def video_out(video: Any, url: Callable[[str], str]) -> dict[str, Any] | None:
+    """Return the VideoOut fields of a `core.Video` (or None); `url(part)` gives an address."""
+    if video is None:
+        return None
+    version = f"?v={video.pk}"
+    return {
+        "name": video.name,
+        "content_type": video.content_type,
+        "size": video.size,
+        "duration": video.duration,
+        "url": url("file") + version,
+        "poster_url": url("poster") + version if video.poster else None,
+        "captions_url": url("captions") + version if video.captions else None,
+        "captions_language": video.captions_language or None if video.captions else None,
+    }

@@ -50,3 +50,29 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.pk}"
+
+
+class Video(models.Model):
+    """A short checked video with its poster and captions, shared by posts and lessons.
+
+    A show-and-tell thread or a lesson points at one. The file, the poster
+    (taken by ffmpeg in a task, when installed) and the WebVTT captions are
+    kept through Django's storage API under random names, and served by
+    permission-checked views of the app that owns the video.
+    """
+
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    duration = models.FloatField(null=True, blank=True)
+    poster = models.FileField(max_length=200, blank=True)
+    captions = models.FileField(max_length=200, blank=True)
+    captions_language = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,11 +8,11 @@ Correct answers of a check are shown to the course's instructors only.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Form, Query, Router, Status
 from ninja.pagination import paginate
 
 from agora.api.pagination import PageQuery, Pages
-from agora.api.schemas import PathId
+from agora.api.schemas import OptionalFile, PathId, VideoUploadIn
 from agora.courses import actions
 from agora.courses.models import Cohort, Course, Lesson, Question
 from agora.courses.permissions import (
@@ -68,7 +68,11 @@ def _editable(request: HttpRequest, course: Course) -> Course:
 
 
 def _lesson_out(lesson: Lesson) -> Lesson:
-    return Lesson.objects.select_related("course").prefetch_related("attachments").get(pk=lesson.pk)
+    return (
+        Lesson.objects.select_related("course", "video")
+        .prefetch_related("attachments")
+        .get(pk=lesson.pk)
+    )
 
 
 def _cohort_lesson(request: HttpRequest, cohort_id: int, lesson_id: int) -> tuple[Cohort, Lesson]:
@@ -132,7 +136,7 @@ def list_lessons(request: HttpRequest, course_id: PathId):
     course = access_course_by_id(request.user, course_id)
     return (
         course_lessons(viewer=request.user, course=course)
-        .select_related("course")
+        .select_related("course", "video")
         .prefetch_related("attachments")
     )
 
@@ -152,7 +156,7 @@ def reorder_lessons(request: HttpRequest, course_id: PathId, data: LessonOrderIn
     actions.reorder_lessons(actor=request.user, course=course, lesson_ids=data.lesson_ids)
     return list(
         course_lessons(viewer=request.user, course=course)
-        .select_related("course")
+        .select_related("course", "video")
         .prefetch_related("attachments")
     )
 
@@ -167,6 +171,38 @@ def update_lesson(request: HttpRequest, lesson_id: PathId, data: LessonPatch):
     """Change a lesson's title, content or external link (the course's instructors)."""
     lesson = access_lesson_by_id(request.user, lesson_id)
     actions.update_lesson(actor=request.user, lesson=lesson, **data.model_dump(exclude_unset=True))
+    return _lesson_out(lesson)
+
+
+@router.post("/lessons/{lesson_id}/video", response=LessonOut, url_name="lesson_video_upload")
+def upload_lesson_video(
+    request: HttpRequest,
+    lesson_id: PathId,
+    form: Form[VideoUploadIn],
+    video: OptionalFile = None,
+    captions: OptionalFile = None,
+):
+    """Add or replace a lesson's video (multipart: `video` MP4/WebM, `captions` WebVTT).
+
+    Either may come alone (captions alone replace the current captions). A
+    refused file (422) leaves the current video as it was.
+    """
+    lesson = access_lesson_by_id(request.user, lesson_id)
+    actions.update_lesson(
+        actor=request.user,
+        lesson=lesson,
+        video=video,
+        captions=captions,
+        captions_language=form.captions_language,
+    )
+    return _lesson_out(lesson)
+
+
+@router.delete("/lessons/{lesson_id}/video", response=LessonOut, url_name="lesson_video_delete")
+def delete_lesson_video(request: HttpRequest, lesson_id: PathId):
+    """Remove a lesson's video."""
+    lesson = access_lesson_by_id(request.user, lesson_id)
+    actions.update_lesson(actor=request.user, lesson=lesson, remove_video=True)
     return _lesson_out(lesson)
 
 

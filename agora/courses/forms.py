@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agora.core.forms import VideoFieldsForm
 from agora.courses.models import (
     MAX_CHOICE,
     MAX_CONTENT,
@@ -51,7 +52,11 @@ class CohortForm(forms.Form):
     )
 
 
-class LessonForm(forms.Form):
+class LessonForm(VideoFieldsForm):
+    """A lesson; its edit page also takes a video with captions (`with_video`)."""
+
+    field_order = ("title", "content", "external_url")
+
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     content = forms.CharField(
         label=_("Content"),
@@ -67,6 +72,20 @@ class LessonForm(forms.Form):
         widget=forms.URLInput,
         help_text=_("Optional; starts with https:// or http://."),
     )
+    remove_video = forms.BooleanField(label=_("Remove the video"), required=False)
+
+    def __init__(
+        self, *args: Any, with_video: bool = False, has_video: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_video:
+            for name in ("video", "captions", "captions_language", "remove_video"):
+                del self.fields[name]
+        elif has_video:
+            self.fields["video"].label = _("Replace the video")
+            self.fields["captions"].label = _("Replace the captions (WebVTT)")
+        else:
+            del self.fields["remove_video"]
 
 
 class AttachmentForm(forms.Form):

@@ -85,8 +85,10 @@ class Lesson(models.Model):
         blank=True,
         help_text=_("Where this lesson lives in another learning system (http or https)."),
     )
-    # Filled by the video issue (upload, transcoding, poster); nothing writes it yet.
-    video = models.FileField(max_length=200, blank=True, null=True, editable=False)
+    # Checked and stored by core.videos, with its poster and captions.
+    video = models.OneToOneField(
+        "core.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="lesson"
+    )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

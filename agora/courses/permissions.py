@@ -196,7 +196,7 @@ def access_cohort_by_id(user: User, cohort_id: int) -> Cohort:
 
 def access_lesson(user: User, course: Course, lesson_id: int) -> Lesson:
     """Return lesson `lesson_id` of `course` if `user` may see it (drafts: editors), else 404."""
-    lesson = lessons_visible_to(user, course).filter(pk=lesson_id).first()
+    lesson = lessons_visible_to(user, course).select_related("video").filter(pk=lesson_id).first()
     if lesson is None:
         raise Http404("No such lesson.")
     lesson.course = course

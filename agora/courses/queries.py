@@ -157,7 +157,7 @@ def lesson_page(*, viewer: User, cohort: Cohort, lesson_id: int) -> Lesson | Non
         course_lessons(viewer=viewer, course=course)
         .filter(pk=lesson_id)
         .annotate(cohort_prompt=FilteredRelation("prompts", condition=Q(prompts__cohort=cohort)))
-        .select_related("knowledge_check", "cohort_prompt__thread__author__profile")
+        .select_related("knowledge_check", "cohort_prompt__thread__author__profile", "video")
         .prefetch_related(Prefetch("knowledge_check__questions", queryset=_page_questions()))
         .annotate(
             files_json=_json_of(

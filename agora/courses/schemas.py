@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from agora.api.schemas import Id, In, Omittable, choice
+from agora.api.schemas import Id, In, Omittable, VideoOut, choice, video_out
 from agora.courses.models import MAX_CONTENT, MAX_SUMMARY, MAX_TITLE, MAX_URL, Course, Lesson
 from agora.spaces.models import Space
 
@@ -91,10 +92,20 @@ class LessonOut(Schema):
     is_published: bool
     published_at: datetime | None
     attachments: list[AttachmentOut]
+    video: VideoOut | None = Field(description="The lesson's video, with poster and captions.")
 
     @staticmethod
     def resolve_attachments(obj: Lesson) -> list:
         return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_video(obj: Lesson) -> dict | None:
+        if obj.video_id is None:
+            return None
+        return video_out(
+            obj.video,
+            lambda part: reverse("lesson_video_file", args=[obj.course.slug, obj.pk, part]),
+        )
 
 
 class LessonIn(In):

@@ -17,6 +17,7 @@ urlpatterns = [
     path(LESSON + "publish/", views.lesson_publish, name="lesson_publish"),
     path(LESSON + "move/", views.lesson_move, name="lesson_move"),
     path(LESSON + "files/", views.attachment_add, name="lesson_attachment_add"),
+    path(LESSON + "video/<str:part>/", views.lesson_video_file, name="lesson_video_file"),
     path(
         LESSON + "files/<int:attachment_id>/",
         views.attachment_download,

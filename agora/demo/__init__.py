@@ -29,9 +29,10 @@ from django.utils.text import slugify
 
 from agora.accounts.actions import change_org_role, set_skills, update_profile
 from agora.accounts.models import ContactVisibility, Skill, SkillClaim, User
-from agora.core.models import Event
+from agora.core.models import Event, Video
 from agora.courses.models import Attempt, Cohort, Completion, Course, Lesson, LessonPrompt
 from agora.demo.courses import course_steps
+from agora.demo.media import demo_clip
 from agora.demo.people import COUNTRY_CODES, DOMAIN, PEOPLE, Person
 from agora.demo.spaces import FIRST, LATER, SpacePlan, Step
 from agora.discussions import actions as discussion_actions
@@ -64,6 +65,7 @@ TIMESTAMPS: list[tuple[type, str]] = [
     (JoinRequest, "decided_at"),
     (Thread, "created_at"),
     (Thread, "last_activity_at"),
+    (Video, "created_at"),
     (Reply, "created_at"),
     (Reply, "endorsed_at"),
     (Reaction, "created_at"),
@@ -298,6 +300,8 @@ class _Builder:
             extra = dict(options[0]) if options else {}
             if "skills" in extra:
                 extra["skills"] = [Skill.objects.get(name=name) for name in extra["skills"]]
+            if extra.pop("video", False):
+                extra.update(demo_clip() or {})
             thread = discussion_actions.start_thread(
                 author=person,
                 space=space,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from agora.courses import actions
 from agora.courses.models import Cohort, Course, Lesson
+from agora.demo.media import demo_clip
 from agora.discussions.models import Thread
 from agora.spaces.models import Space
 
@@ -72,6 +73,7 @@ under half an hour. Neither number is *wrong*; each answers a different question
 down what it might be hiding.
 """,
         prompt="week1",
+        video=True,  # the demo clip (agora.demo.media), when ffmpeg is installed
         external_url="https://learn.example.org/courses/data-literacy/lesson-1",
     ),
     _lesson(
@@ -262,6 +264,8 @@ def _write_lesson(context: _Context, index: int) -> None:
         publish=plan.get("publish", True),
     )
     context.lesson_ids.append(lesson.pk)
+    if plan.get("video") and (clip := demo_clip()):
+        actions.update_lesson(actor=helena, lesson=lesson, **clip)
     if plan.get("prompt"):
         thread = Thread.objects.get(pk=context.threads[plan["prompt"]])
         actions.attach_prompt(actor=helena, lesson=lesson, thread=thread)

@@ -5,7 +5,8 @@ taking part have joined:
 
 - ``("thread", author, key, kind, title, body)``, or with a seventh item of
   options (``{"post_first": True, "skills": ["Statistics"]}``: skills by name,
-  from the people's skills): start a thread;
+  from the people's skills; ``{"video": True}`` adds the demo clip of
+  `agora.demo.media` when ffmpeg is installed): start a thread;
 - ``("reply", author, key, thread, parent, stance, body)``: a response
   (``parent`` empty) or a comment on the response ``parent``;
 - ``("react", person, reply, kind)``; ``("endorse", person, reply)``;
@@ -446,6 +447,29 @@ have an **alternative explanation**? What would convince you either way?
             "w4-morgan",
             AGREE,
             "Always ask whether the measuring changed before asking whether the world did.",
+        ),
+    ),
+    (
+        "thread",
+        "jamie",
+        "show-card",
+        "show_and_tell",
+        "Show and tell: our first chart video (5 seconds)",
+        """\
+Our team recorded a tiny walkthrough of the chart we are building for week 6.
+It is only the test card for now, with captions, so you can check that video
+works for you before the real one. Tell me what you would want explained.
+""",
+        {"video": True},
+    ),
+    *_talk(
+        "show-card",
+        (
+            "helena",
+            "show-card-helena",
+            "",
+            NONE,
+            "Plays well here, captions and all. Keep it short like this!",
         ),
     ),
     ("react", "helena", "w4-jamie", "insightful"),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from agora.accounts.models import Skill, User
 from agora.core.events import record
 from agora.core.uploads import CheckedFile, checked_file, delete_after_commit
+from agora.core.videos import check_video_upload, discard_video, store_video
 from agora.discussions.mentions import cook
 from agora.discussions.models import (
     MAX_BODY,
@@ -77,6 +78,7 @@ NOT_THIS_POSTS_FILE = gettext_lazy("Choose files of this post.")
 MAX_ATTACHMENTS = 5
 TOO_MANY_SKILLS = gettext_lazy("Tag at most %(n)d skills.")
 UNKNOWN_SKILL = gettext_lazy("Choose skills from the list.")
+VIDEO_ONLY_SHOW_AND_TELL = gettext_lazy("Only show-and-tell posts carry a video.")
 MAX_THREAD_SKILLS = 5
 STANCE_COUNTERS = {
     Reply.Stance.AGREE: "agree_count",
@@ -180,10 +182,16 @@ def start_thread(
     post_first: bool = False,
     files: Sequence[UploadedFile] = (),
     skills: Sequence[Skill | int] = (),
+    video: UploadedFile | None = None,
+    captions: UploadedFile | None = None,
+    captions_language: str = "",
 ) -> Thread:
     """Start a thread in `space` (with `files` attached, tagged with `skills`).
 
-    Record ``thread.started`` with the skills' slugs.
+    A show-and-tell thread may carry a `video` with WebVTT `captions` (its
+    poster is taken in a task). Record ``thread.started`` with the skills'
+    slugs. Raise ValidationError, before anything is stored, when a file is
+    refused.
     """
     if kind not in Thread.Kind.values:
         raise ValidationError({"kind": [_("Choose a kind of thread.")]})
@@ -193,6 +201,13 @@ def start_thread(
     if not title:
         raise ValidationError({"title": [_("Give the thread a title.")]})
     checked = _checked_files(files)
+    if (video or captions) and kind != Thread.Kind.SHOW_AND_TELL:
+        raise ValidationError({"video": [VIDEO_ONLY_SHOW_AND_TELL]})
+    if captions and not video:
+        raise ValidationError({"captions": [_("Captions go with a video: upload the video too.")]})
+    checked_video = check_video_upload(
+        video=video, captions=captions, captions_language=captions_language
+    )
     tags = _clean_skills(skills)
     cooked = cook(body, author=author)
     thread = Thread(
@@ -208,6 +223,9 @@ def start_thread(
     if tags:
         thread.skills.set(tags)
     _attach(checked, uploader=author, thread=thread)
+    if checked_video.video is not None:
+        thread.video = store_video(checked=checked_video, uploader=author)
+        thread.save(update_fields=["video"])
     record(
         actor=author,
         verb="thread.started",
@@ -297,7 +315,7 @@ def moderate_thread(
 
 @transaction.atomic
 def delete_thread(*, actor: User, thread: Thread) -> Thread:
-    """Leave a tombstone: the title stays, the body goes, replies survive."""
+    """Leave a tombstone: the title stays, the body and the video go, replies survive."""
     if not can_delete(actor, thread):
         raise PermissionDenied(CANNOT_DELETE)
     # Conditional, so a stale copy (two tabs) does not record a second deletion.
@@ -306,6 +324,9 @@ def delete_thread(*, actor: User, thread: Thread) -> Thread:
         raise PermissionDenied(CANNOT_DELETE)
     thread.is_deleted, thread.body, thread.body_html = True, "", ""
     _purge(thread)
+    if thread.video is not None:
+        discard_video(thread.video)  # its row now; its files once this commits
+        thread.video = None
     record(
         actor=actor,
         verb="thread.deleted",
@@ -659,6 +680,58 @@ def attach_files(
         **_snapshot(thread),
     )
     return attachments
+
+
+@transaction.atomic
+def set_thread_video(
+    *,
+    editor: User,
+    thread: Thread,
+    video: UploadedFile | None = None,
+    captions: UploadedFile | None = None,
+    captions_language: str = "",
+    remove: bool = False,
+) -> Thread:
+    """Add, replace or remove the video (and captions) of one's own show-and-tell thread.
+
+    New captions alone replace the current video's captions. Everything is
+    checked first: a refused file leaves the current video as it was.
+    Record ``video.attached`` or ``video.removed``.
+    """
+    if not can_edit(editor, thread):
+        raise PermissionDenied(CANNOT_EDIT)
+    if thread.kind != Thread.Kind.SHOW_AND_TELL:
+        raise ValidationError({"video": [VIDEO_ONLY_SHOW_AND_TELL]})
+    if remove:
+        if thread.video is not None:
+            discard_video(thread.video)
+            thread.video = None
+            thread.save(update_fields=["video"])
+            record(
+                actor=editor,
+                verb="video.removed",
+                obj=thread,
+                space=thread.space,
+                **_snapshot(thread),
+            )
+        return thread
+    checked = check_video_upload(
+        video=video, captions=captions, captions_language=captions_language
+    )
+    if checked.video is None and checked.captions is None:
+        raise ValidationError({"video": [_("Choose a video or a captions file to upload.")]})
+    current = thread.video
+    thread.video = store_video(checked=checked, uploader=editor, current=current)
+    thread.save(update_fields=["video"])
+    record(
+        actor=editor,
+        verb="video.attached",
+        obj=thread,
+        space=thread.space,
+        video_id=thread.video.pk if thread.video else None,
+        **_snapshot(thread),
+    )
+    return thread
 
 
 def record_visit(*, user: User, thread: Thread) -> None:

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import File, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from agora.api.pagination import Pages
-from agora.api.schemas import ErrorOut, PathId
+from agora.api.schemas import ErrorOut, OptionalFile, PathId, VideoUploadIn
 from agora.core.markdown import render_markdown
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
@@ -135,7 +135,7 @@ def list_threads(request: HttpRequest, space_id: PathId, filters: Query[ThreadFi
         else space_threads(space=space, kind=filters.kind or "")
     )
     # The space for each thread's url; attachments in one query.
-    return threads.select_related("space").prefetch_related("attachments")
+    return threads.select_related("space", "video").prefetch_related("attachments")
 
 
 @router.post("/spaces/{space_id}/threads", response={201: ThreadOut}, url_name="thread_create")
@@ -407,6 +407,37 @@ def detach_from_reply(request: HttpRequest, reply_id: PathId, attachment_id: Pat
     """Remove a file from my reply (its stored copy is deleted)."""
     _remove_attachment(request, access_reply(request.user, reply_id), attachment_id)
     return Status(204, None)
+
+
+@router.post("/threads/{thread_id}/video", response=ThreadOut, url_name="thread_video_upload")
+def upload_thread_video(
+    request: HttpRequest,
+    thread_id: PathId,
+    form: Form[VideoUploadIn],
+    video: OptionalFile = None,
+    captions: OptionalFile = None,
+):
+    """Add or replace the video of my show-and-tell thread (multipart: `video`, `captions`).
+
+    `video` is an MP4 or WebM file, `captions` a WebVTT file; either may come
+    alone (captions alone replace the current captions). A refused file
+    (422) leaves the current video as it was.
+    """
+    thread = access_thread_by_id(request.user, thread_id)
+    return actions.set_thread_video(
+        editor=request.user,
+        thread=thread,
+        video=video,
+        captions=captions,
+        captions_language=form.captions_language,
+    )
+
+
+@router.delete("/threads/{thread_id}/video", response=ThreadOut, url_name="thread_video_delete")
+def delete_thread_video(request: HttpRequest, thread_id: PathId):
+    """Remove the video of my show-and-tell thread."""
+    thread = access_thread_by_id(request.user, thread_id)
+    return actions.set_thread_video(editor=request.user, thread=thread, remove=True)
 
 
 @router.post("/markdown/preview", response=PreviewOut, url_name="markdown_preview")

@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agora.accounts.models import Skill
+from agora.core.forms import VideoFieldsForm
 from agora.discussions.actions import MAX_THREAD_SKILLS, TOO_MANY_SKILLS
 from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
@@ -15,6 +16,7 @@ from agora.discussions.queries import REPLY_ORDERS
 STANCE_CHOICES = Reply.Stance.choices
 # Text boxes where typing @name offers people to mention (agora/core/static/agora/mention.js).
 MENTION_ATTRS = {"data-mention-url": reverse_lazy("mention_search")}
+SHOW_AND_TELL_VIDEO_HELP = _("Show and tell only: a short MP4 or WebM video.")
 FILES_HELP = _("Up to 5 files: PDF, images, text, CSV, Markdown, Office or OpenDocument.")
 
 
@@ -74,7 +76,9 @@ class SkillsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(VideoFieldsForm):
+    field_order = ("kind", "title", "body", "post_first", "skills", "files")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     body = forms.CharField(
@@ -97,6 +101,11 @@ class ThreadForm(forms.Form):
         self.fields["kind"].choices = kinds
         if not any(value == Thread.Kind.PROMPT for value, _label in kinds):
             del self.fields["post_first"]
+        if any(value == Thread.Kind.SHOW_AND_TELL for value, _label in kinds):
+            self.fields["video"].help_text = SHOW_AND_TELL_VIDEO_HELP
+        else:
+            for name in ("video", "captions", "captions_language"):
+                del self.fields[name]
 
 
 class ThreadEditForm(forms.Form):
@@ -113,6 +122,12 @@ class ThreadEditForm(forms.Form):
     def __init__(self, *args, attachments=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         with_file_changes(self, attachments)
+
+
+class ThreadVideoForm(VideoFieldsForm):
+    """Add, replace or remove the video of a show-and-tell post."""
+
+    remove = forms.BooleanField(label=_("Remove the video"), required=False)
 
 
 class ReplyForm(forms.Form):

@@ -12,7 +12,8 @@ render Markdown. Deleting leaves a tombstone (`is_deleted`) so that the
 replies under a deleted response survive.
 
 Around the posts: `Revision` keeps each earlier version of an edited thread
-or reply; `Attachment` holds a checked file on a thread or a reply; `Follow`
+or reply; `Attachment` holds a checked file on a thread or a reply; a
+show-and-tell thread may carry a `core.Video` (file, poster, captions); `Follow`
 says who wants to hear of new posts in a thread or a whole space;
 `ThreadVisit` remembers when a person last read a thread (unread markers,
 "new since your last visit"); `Flag` is a report of a post to the space's
@@ -72,6 +73,10 @@ class Thread(models.Model):
     last_activity_at = models.DateTimeField(default=timezone.now)
     skills = models.ManyToManyField(
         "accounts.Skill", blank=True, related_name="threads", verbose_name=_("skills")
+    )
+    # Show-and-tell posts carry one (core.videos checks and stores it).
+    video = models.OneToOneField(
+        "core.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="thread"
     )
     # Counters kept by the actions (F() updates), so lists need no aggregates.
     reply_count = models.PositiveIntegerField(default=0, editable=False)

@@ -214,7 +214,7 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
     and whether they follow it (`thread.viewer_follows`).
     """
     threads = with_skills(
-        Thread.objects.select_related("author__profile", "space").filter(
+        Thread.objects.select_related("author__profile", "space", "video").filter(
             space__slug=slug, pk=thread_id
         )
     )
@@ -250,7 +250,7 @@ def access_thread(user: User, slug: str, thread_id: int, *, with_visit: bool = F
 
 def access_thread_by_id(user: User, thread_id: int) -> Thread:
     """Return thread `thread_id` if `user` may read its space's content, else 404."""
-    thread = Thread.objects.select_related("author", "space").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("author", "space", "video").filter(pk=thread_id).first()
     if thread is None or not can_view_content(user, thread.space):
         raise Http404("No such thread.")
     return thread

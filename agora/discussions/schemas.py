@@ -11,7 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from agora.api.schemas import Id, In, Omittable, choice
+from agora.api.schemas import Id, In, Omittable, VideoOut, choice, video_out
 from agora.core.models import Event
 from agora.discussions.actions import MAX_THREAD_SKILLS
 from agora.discussions.models import (
@@ -97,10 +97,20 @@ class ThreadOut(Schema):
     url: str = Field(description="The thread's page.")
     attachments: list[AttachmentOut]
     skills: list[SkillTagOut] = Field(description="The skills the thread is tagged with, by name.")
+    video: VideoOut | None = Field(
+        description="Show and tell: the video, with poster and captions (upload: POST .../video)."
+    )
 
     @staticmethod
     def resolve_url(obj: Thread) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_video(obj: Thread, context: Any) -> dict[str, Any] | None:
+        if obj.video_id is None or obj.is_deleted or _concealed(obj, context):
+            return None
+        base = obj.get_absolute_url()
+        return video_out(obj.video, lambda part: f"{base}video/{part}/")
 
     @staticmethod
     def resolve_title(obj: Thread, context: Any) -> str:

@@ -29,6 +29,8 @@ urlpatterns = [
     path(
         THREAD + "files/<int:attachment_id>/", views.attachment_download, name="attachment_download"
     ),
+    path(THREAD + "video/", views.thread_video, name="thread_video"),
+    path(THREAD + "video/<str:part>/", views.thread_video_file, name="thread_video_file"),
     path("discussions/preview/", views.markdown_preview, name="markdown_preview"),
     path("spaces/<slug:slug>/moderation/", views.review_queue, name="review_queue"),
     path("spaces/<slug:slug>/moderation/log/", views.moderation_log_page, name="moderation_log"),

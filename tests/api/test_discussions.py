@@ -103,6 +103,7 @@ def thread_json(thread: Thread) -> dict:
             {"id": skill.pk, "name": skill.name, "slug": skill.slug}
             for skill in thread.skills.order_by("name", "pk")
         ],
+        "video": None,
     }
 
 

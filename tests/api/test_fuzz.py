@@ -123,6 +123,7 @@ def world(db) -> World:
     theirs = start(author=otto, space=elsewhere, title="Otto's thread")
     admins = start(author=ada, space=hidden, title="Admins' thread")
     inner = start(author=mia, space=circle, title="Inner thread")
+    show = start(author=fay, space=club, title="Our clip", kind=Thread.Kind.SHOW_AND_TELL)
     response = reply(author=mia, thread=talk, body="Lines")
     replies = [
         response,
@@ -142,7 +143,7 @@ def world(db) -> World:
             "user_id": people,
             "request_id": [join_request.pk],
             "invitation_id": [invitation.pk],
-            "thread_id": [t.pk for t in (talk, question, prompt, theirs, admins, inner)],
+            "thread_id": [t.pk for t in (talk, question, prompt, theirs, admins, inner, show)],
             "reply_id": [r.pk for r in replies],
         },
     )

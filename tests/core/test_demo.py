@@ -26,6 +26,7 @@ from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calend
 from agora.discussions.models import Reaction, Reply, Thread
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import spaces_visible_to
+from tests.videos import HAS_FFMPEG
 
 pytestmark = pytest.mark.django_db
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -175,9 +176,9 @@ class TestDemoOrganization:
             "join.requested": 5,
             "join.declined": 1,
             "member.role_changed": 2,
-            "thread.started": 8,
+            "thread.started": 9,
             "thread.moderated": 1,
-            "reply.posted": 42,
+            "reply.posted": 43,
             "reply.reacted": 19,
             "reply.endorsed": 4,
             "answer.accepted": 2,
@@ -185,6 +186,7 @@ class TestDemoOrganization:
             "course.instructor_added": 1,
             "cohort.added": 1,
             "lesson.created": 5,
+            **({"lesson.updated": 1} if HAS_FFMPEG else {}),  # the first lesson's video
             "lesson.published": 4,
             "check.updated": 4,
             "check.attempted": 6,
@@ -202,7 +204,16 @@ class TestDemoOrganization:
             ("prompt", "instructor@demo.agora.test"),
             ("prompt", "lena.fischer@demo.agora.test"),
             ("question", "diego.fernandez@demo.agora.test"),
+            ("show_and_tell", "member@demo.agora.test"),
         ]
+        show = threads["Show and tell: our first chart video (5 seconds)"]
+        if HAS_FFMPEG:
+            assert show.video.content_type == "video/webm"
+            assert show.video.duration == pytest.approx(5.0, abs=0.2)
+            assert show.video.captions.name.startswith("captions/")
+        else:
+            assert show.video is None
+        assert show.reply_count == 1
         assert threads[f"Welcome to the {cohort} cohort: how we will learn together"]
         stances = {
             title: (t.post_first, t.reply_count, t.agree_count, t.disagree_count,
@@ -260,6 +271,8 @@ class TestDemoOrganization:
         lessons = list(course.lessons.order_by("position"))
         assert [lesson.is_published for lesson in lessons] == [True, True, True, True, False]
         assert all("<h2>" in lesson.content_html for lesson in lessons[:4])
+        # The first lesson carries the demo clip when ffmpeg is installed.
+        assert [lesson.video_id is not None for lesson in lessons] == [HAS_FFMPEG] + [False] * 4
         # The cohort's weekly prompts are the lessons' prompts: none is duplicated.
         prompts = LessonPrompt.objects.filter(lesson__course=course).select_related("thread")
         assert sorted((p.lesson.position, p.thread.title[:6]) for p in prompts) == [

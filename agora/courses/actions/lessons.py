@@ -16,6 +16,7 @@ from agora.accounts.models import User
 from agora.core.events import record
 from agora.core.markdown import render_markdown
 from agora.core.uploads import checked_file, delete_after_commit
+from agora.core.videos import check_video_upload, discard_video, store_video
 from agora.courses.actions._common import (
     ALREADY_PROMPTED,
     MOVES,
@@ -94,19 +95,41 @@ def update_lesson(
     title: str | None = None,
     content: str | None = None,
     external_url: str | None = None,
+    video: UploadedFile | None = None,
+    captions: UploadedFile | None = None,
+    captions_language: str = "",
+    remove_video: bool = False,
 ) -> Lesson:
-    """Change a lesson's title, content or external link; record ``lesson.updated``."""
+    """Change a lesson's title, content, external link or video; record ``lesson.updated``.
+
+    A new `video` replaces the current one (its captions stay unless new
+    `captions` come); captions alone replace the current captions;
+    `remove_video` drops it. Every file is checked before anything is saved,
+    so a refused one changes nothing.
+    """
     _require_editor(actor, lesson.course)
     title, content, external_url = _clean_lesson(
         lesson.title if title is None else title,
         lesson.content if content is None else content,
         lesson.external_url if external_url is None else external_url,
     )
+    checked = check_video_upload(
+        video=video, captions=captions, captions_language=captions_language
+    )
     lesson.title, lesson.content, lesson.external_url = title, content, external_url
     lesson.content_html = render_markdown(content)
     lesson.updated_at = timezone.now()
+    video_change = ""
+    if remove_video and lesson.video is not None and checked.video is None:
+        discard_video(lesson.video)
+        lesson.video = None
+        video_change = "removed"
+    elif checked.video is not None or checked.captions is not None:
+        lesson.video = store_video(checked=checked, uploader=actor, current=lesson.video)
+        video_change = "attached"
     lesson.save()
-    record(actor=actor, verb="lesson.updated", obj=lesson, **_lesson_snapshot(lesson))
+    extra = {"video": video_change} if video_change else {}
+    record(actor=actor, verb="lesson.updated", obj=lesson, **_lesson_snapshot(lesson), **extra)
     return lesson
 
 

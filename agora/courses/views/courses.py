@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from agora.accounts.views import add_errors
 from agora.core.pagination import paginate
-from agora.core.uploads import stored_file_response
+from agora.core.uploads import stored_file_response, video_part_response
 from agora.courses import actions
 from agora.courses.forms import (
     AttachmentForm,
@@ -195,11 +195,10 @@ def lesson_edit(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse
     course, lesson = _editable_lesson(request, slug, lesson_id)
     form = LessonForm(
         request.POST if request.method == "POST" else None,
-        initial={
-            "title": lesson.title,
-            "content": lesson.content,
-            "external_url": lesson.external_url,
-        },
+        request.FILES if request.method == "POST" else None,
+        initial=_lesson_initial(lesson),
+        with_video=True,
+        has_video=lesson.video_id is not None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,16 +214,21 @@ def lesson_edit(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse
     )
 
 
+def _lesson_initial(lesson: Lesson) -> dict[str, str]:
+    return {
+        "title": lesson.title,
+        "content": lesson.content,
+        "external_url": lesson.external_url,
+        "captions_language": (lesson.video and lesson.video.captions_language) or "en",
+    }
+
+
 def _edit_page_with(
     request: HttpRequest, course: Course, lesson: Lesson, **forms: Any
 ) -> HttpResponse:
     """The lesson's edit page again, status 400, with a refused side form kept."""
     form = LessonForm(
-        initial={
-            "title": lesson.title,
-            "content": lesson.content,
-            "external_url": lesson.external_url,
-        }
+        initial=_lesson_initial(lesson), with_video=True, has_video=lesson.video_id is not None
     )
     context = {**_lesson_edit_context(course, lesson, **forms), "form": form}
     return render(request, "courses/lesson_form.html", context, status=400)
@@ -288,8 +292,19 @@ def attachment_download(
     lesson = access_lesson(request.user, course, lesson_id)
     attachment = lesson_attachment(lesson=lesson, attachment_id=attachment_id)
     return stored_file_response(
-        attachment.file, name=attachment.name, content_type=attachment.content_type
+        attachment.file,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        request=request,
     )
+
+
+@login_required
+def lesson_video_file(request: HttpRequest, slug: str, lesson_id: int, part: str) -> HttpResponse:
+    """Serve a lesson's video, poster or captions to whoever may see the lesson (else 404)."""
+    course = access_course(request.user, slug)
+    lesson = access_lesson(request.user, course, lesson_id)
+    return video_part_response(request, lesson.video, part)
 
 
 @login_required

@@ -35,6 +35,7 @@ from agora.discussions.views.threads import (
     thread_list,
     thread_moderate,
 )
+from agora.discussions.views.videos import thread_video, thread_video_file
 
 __all__ = [
     "answer_accept",
@@ -63,4 +64,6 @@ __all__ = [
     "thread_follow",
     "thread_list",
     "thread_moderate",
+    "thread_video",
+    "thread_video_file",
 ]

@@ -57,7 +57,10 @@ def attachment_download(
     attachment = thread_attachment(thread=thread, attachment_id=attachment_id)
     _readable_post(request, thread, attachment.reply_id)
     return stored_file_response(
-        attachment.file, name=attachment.name, content_type=attachment.content_type
+        attachment.file,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        request=request,
     )
 
 
