@@ -6,6 +6,7 @@ one transaction; views, the API and commands all call these.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -111,7 +112,7 @@ def set_profile_photo(*, editor: User, person: User, upload: UploadedFile | None
     if not can_edit_profile(editor, person):
         raise PermissionDenied(NOT_YOUR_PROFILE)
     profile, _created = Profile.objects.get_or_create(user=person)
-    old = profile.photo.name if profile.photo else ""
+    old = copy.copy(profile.photo)  # `save` below renames the field's file in place
     if upload is None:
         profile.photo = None
     else:
@@ -120,7 +121,7 @@ def set_profile_photo(*, editor: User, person: User, upload: UploadedFile | None
         # The field's upload_to adds the "photos/" folder.
         profile.photo.save(random_name("", extension), image, save=False)
     profile.save(update_fields=["photo", "updated_at"])
-    delete_after_commit(profile.photo.storage, old)
+    delete_after_commit(old)
     record(actor=editor, verb="profile.photo_changed", obj=person)
     return profile
 

@@ -27,7 +27,6 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
@@ -598,9 +597,18 @@ class UploadSizeLimitHandler(FileUploadHandler):
         return None
 
 
-def delete_after_commit(storage: Storage, *names: str) -> None:
+def delete_after_commit(*files: FieldFile | None) -> None:
     """Remove stored files once the transaction that dropped them commits
-    (a rolled-back change keeps them). Empty names are skipped."""
-    kept = [name for name in names if name]
-    if kept:
-        transaction.on_commit(lambda: [storage.delete(name) for name in kept])
+    (a rolled-back change keeps them). Empty fields are skipped; a file the
+    storage cannot delete is logged, not raised."""
+    names = [(file.storage, file.name) for file in files if file]
+
+    def delete() -> None:
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Could not delete the stored file %s", name)
+
+    if names:
+        transaction.on_commit(delete)

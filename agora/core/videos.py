@@ -29,6 +29,7 @@ from agora.core.uploads import (
     VIDEO_KINDS,
     CheckedFile,
     checked_file,
+    delete_after_commit,
     random_name,
     tool_path,
 )
@@ -92,19 +93,6 @@ def check_video_upload(
     )
 
 
-def _delete_files_on_commit(*files) -> None:
-    names = [(file.storage, file.name) for file in files if file]
-
-    def delete() -> None:
-        for storage, name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete the stored file %s", name)
-
-    transaction.on_commit(delete)
-
-
 def store_video(*, checked: CheckedVideo, uploader, current: Video | None = None) -> Video | None:
     """Store what `checked` holds; return the video the owner should now point at.
 
@@ -117,7 +105,7 @@ def store_video(*, checked: CheckedVideo, uploader, current: Video | None = None
             return current
         if current is None:
             raise ValidationError({"captions": [str(CAPTIONS_NEED_VIDEO)]})
-        _delete_files_on_commit(current.captions)
+        delete_after_commit(current.captions)
         current.captions.save(checked.captions.content.name, checked.captions.content, save=False)
         current.captions_language = checked.captions_language
         current.save(update_fields=["captions", "captions_language"])
@@ -150,7 +138,7 @@ def store_video(*, checked: CheckedVideo, uploader, current: Video | None = None
 
 def discard_video(video: Video) -> None:
     """Delete a video's row now and its files once the transaction commits."""
-    _delete_files_on_commit(video.file, video.poster, video.captions)
+    delete_after_commit(video.file, video.poster, video.captions)
     video.delete()
 
 

@@ -473,9 +473,9 @@ def delete_reply(*, actor: User, reply: Reply) -> Reply:
 def _purge(post: Thread | Reply) -> None:
     """A deleted post keeps neither its earlier versions nor its files."""
     post.revisions.all().delete()
-    files = list(post.attachments.values_list("file", flat=True))
+    files = [attachment.file for attachment in post.attachments.all()]
     post.attachments.all().delete()
-    delete_after_commit(Attachment._meta.get_field("file").storage, *files)
+    delete_after_commit(*files)
 
 
 @transaction.atomic
@@ -654,9 +654,7 @@ def attach_files(
     checked = _checked_files(files)
     if dropped:
         Attachment.objects.filter(pk__in=[attachment.pk for attachment in dropped]).delete()
-        delete_after_commit(
-            Attachment._meta.get_field("file").storage, *(a.file.name for a in dropped)
-        )
+        delete_after_commit(*(attachment.file for attachment in dropped))
         record(
             actor=uploader,
             verb="attachment.removed",

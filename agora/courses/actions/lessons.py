@@ -244,7 +244,7 @@ def remove_attachment(*, actor: User, attachment: LessonAttachment) -> None:
     lesson = attachment.lesson
     _require_editor(actor, lesson.course)
     attachment.delete()
-    delete_after_commit(attachment.file.storage, attachment.file.name)
+    delete_after_commit(attachment.file)
     record(
         actor=actor,
         verb="lesson.file_removed",
