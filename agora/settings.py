@@ -167,8 +167,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A miss, not an error, while Redis is down (see core/cache.py).
+            "BACKEND": "agora.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -180,6 +182,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds between a live socket's checks of the channel layer (see core/live.py).
+AGORA_LIVE_HEARTBEAT = env.float("AGORA_LIVE_HEARTBEAT", default=5.0)
 
 # --- Background tasks ----------------------------------------------------------
 TASKS = {

@@ -9,6 +9,7 @@ Environment:
   BENCH_SERVERS       comma-separated: granian-wsgi,uvicorn-asgi (default both)
   BENCH_KEEP=1        keep the PostgreSQL database afterwards
   BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_DURATION   override the load settings
+  BENCH_LIVE=0        skip live delivery (bench/live.py; it needs redis-server)
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import json
 import math
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.live import LiveResult, measure_live
 from bench.load import LoadResult, run_load
 from bench.report import Measurement, format_table, write_report
 from bench.scale import Scale, scale_from_env
@@ -56,6 +59,7 @@ def main() -> int:
     )
     measurements: list[Measurement] = []
     failures: list[str] = []
+    lives: list[str] = []
     for database in databases:
         env = _server_env(database, postgres_url)
         try:
@@ -69,11 +73,18 @@ def main() -> int:
                         measurements.append(measurement)
                         if failure:
                             failures.append(failure)
+            if os.environ.get("BENCH_LIVE", "1") != "0":
+                live = _measure_live(database, scale, env)
+                if live is not None:
+                    measurements.append(_live_measurement(database, live))
+                    lives.append(f"{database}: {live.summary()}")
         finally:
             if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
                 _drop_postgres(postgres_url)
     print()
     print(format_table(measurements))
+    for line in lives:
+        print(line)
     print(f"\nTotal bench time {time.perf_counter() - started:.0f} s.")
     if failures:
         print("\nNot a valid measurement; these pages answered with errors:")
@@ -83,6 +94,40 @@ def main() -> int:
     write_report(measurements, REPORT)
     print(f"Wrote {REPORT.relative_to(ROOT)}.")
     return 0
+
+
+def _measure_live(database: str, scale: Scale, env: dict[str, str]) -> LiveResult | None:
+    """Live delivery between two server processes (None when redis-server is missing)."""
+    if shutil.which("redis-server") is None:
+        print("  live delivery: skipped, redis-server is not installed", flush=True)
+        return None
+    print(
+        f"  live delivery: {scale.live_posts} replies, {scale.live_clients} websockets…",
+        flush=True,
+    )
+    result = measure_live(
+        env=env,
+        directory=BENCH_DIR / database / "live",
+        root=ROOT,
+        posts=scale.live_posts,
+        clients=scale.live_clients,
+        interval=scale.live_interval_s,
+    )
+    print(f"  {result.summary()}", flush=True)
+    return result
+
+
+def _live_measurement(database: str, live: LiveResult) -> Measurement:
+    return Measurement(
+        name="live_delivery",
+        database=database,
+        server="uvicorn-asgi",
+        requests_per_s=1 / live.post_interval_s if live.post_interval_s else 0.0,
+        p50_ms=live.p50_ms,
+        p95_ms=live.p95_ms,
+        p99_ms=live.p99_ms,
+        queries=-1,
+    )
 
 
 def _choose(value: str | None, known: tuple[str, ...], variable: str) -> list[str]:

@@ -18,11 +18,25 @@ class Scale:
     warmup_s: float = 2.0
     duration_s: float = 8.0
     max_requests: int = 20_000
+    # Live delivery (bench/live.py): replies posted, websockets listening, pace.
+    live_posts: int = 500
+    live_clients: int = 200
+    live_interval_s: float = 0.25
 
 
 SCALES = {
     "full": Scale("full", people=10_000, spaces=1_000, events=100_000),
-    "small": Scale("small", people=300, spaces=40, events=3_000, warmup_s=0.3, duration_s=1.0),
+    "small": Scale(
+        "small",
+        people=300,
+        spaces=40,
+        events=3_000,
+        warmup_s=0.3,
+        duration_s=1.0,
+        live_posts=30,
+        live_clients=20,
+        live_interval_s=0.1,
+    ),
 }
 
 

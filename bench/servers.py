@@ -31,7 +31,7 @@ STARTUP_TIMEOUT_S = 60.0
 BIN = Path(sys.executable).parent
 
 
-def command(server: str, port: int) -> list[str]:
+def command(server: str, port: int, workers: int = WORKERS) -> list[str]:
     """Return the command line that serves Agora with `server` on `port`."""
     address = ["--host", "127.0.0.1", "--port", str(port)]
     if server == "granian-wsgi":
@@ -41,7 +41,7 @@ def command(server: str, port: int) -> list[str]:
             "wsgi",
             *address,
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--blocking-threads",
             "1",
             "--no-access-log",
@@ -55,7 +55,7 @@ def command(server: str, port: int) -> list[str]:
             "agora.asgi:application",
             *address,
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--no-access-log",
             "--log-level",
             "warning",
@@ -76,7 +76,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(server: str, *, env: dict[str, str], log: Path, cwd: Path) -> Iterator[str]:
+def running(
+    server: str, *, env: dict[str, str], log: Path, cwd: Path, workers: int = WORKERS
+) -> Iterator[str]:
     """Start `server` with `env`, wait until ``/healthz`` answers 200, yield
     its base URL; stop the server's whole process group afterwards.
 
@@ -87,7 +89,7 @@ def running(server: str, *, env: dict[str, str], log: Path, cwd: Path) -> Iterat
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command(server, port),
+            command(server, port, workers),
             env=env,
             cwd=cwd,
             stdout=output,

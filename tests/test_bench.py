@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -417,3 +419,41 @@ def test_search_bench_fills_and_measures_both_ways(db, capsys):
     assert by_method[("search", RARE)]["matches"] == by_method[("icontains", RARE)]["matches"]
     assert by_method[("search", COMMON)]["matches"] == 40  # 400 / 50 * 10 / 2
     assert all(row["p95_ms"] >= row["p50_ms"] > 0 for row in rows)
+
+
+def test_live_delivery_runs_across_two_server_processes(tmp_path):
+    """The live entry of the bench, tiny: every reply reaches every socket."""
+    import secrets
+    import subprocess
+    import sys
+
+    from bench.live import LiveResult, measure_live
+
+    root = Path(__file__).resolve().parents[1]
+    var = tmp_path / "var"
+    (var / "static").mkdir(parents=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AGORA_") and key not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        AGORA_PRODUCTION="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        AGORA_VAR_DIR=str(var),
+    )
+    migrate = [sys.executable, "-m", "agora.cli", "migrate", "-v", "0"]
+    subprocess.run(migrate, env=env, cwd=root, check=True)
+
+    result = measure_live(
+        env=env, directory=tmp_path / "live", root=root, posts=3, clients=4, interval=0.1
+    )
+
+    assert (result.connected, result.lost, result.post_errors) == (4, 0, 0)
+    assert len(result.latencies_ms) == 12
+    assert 0 < result.p50_ms <= result.p95_ms <= result.p99_ms
+    assert "4/4 connected at once" in result.summary()
+    assert LiveResult(posts=1, clients=1, lost=1).summary().count("NOT met") == 1

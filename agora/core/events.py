@@ -4,7 +4,8 @@
 
 `record` writes the `Event` in the caller's transaction. Once that transaction
 commits, `deliver_event` runs as a background task and hands the event to
-every listener registered for its verb. A listener that raises is logged and
+every listener registered for its verb; pushers (live updates) run at once
+in the committing process. A listener that raises is logged and
 retried later with backoff; it never undoes or blocks the write. Events left
 undelivered by a crash are found by `redeliver_pending` (run when the server
 and worker start), so listeners must be safe to run twice.
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 MAX_ATTEMPTS = 8
 _listeners: list[tuple[str, str, Listener]] = []
+_pushers: list[tuple[str, Listener]] = []
 
 
 def listener(*patterns: str) -> Callable[[Listener], Listener]:
@@ -51,6 +53,30 @@ def listener(*patterns: str) -> Callable[[Listener], Listener]:
         return function
 
     return register
+
+
+def pusher(*patterns: str) -> Callable[[Listener], Listener]:
+    """Register the decorated function to run right after the event's transaction
+    commits, in the process that wrote it (not in the task): live pushes.
+
+    A pusher must be quick (one ``group_send``) and may fail: its errors are
+    logged and ignored, because live pages catch up from the event log.
+    """
+
+    def register(function: Listener) -> Listener:
+        _pushers.extend((pattern, function) for pattern in patterns)
+        return function
+
+    return register
+
+
+def _push(event: Event) -> None:
+    for pattern, function in _pushers:
+        if fnmatch.fnmatchcase(event.verb, pattern):
+            try:
+                function(event)
+            except Exception:
+                logger.exception("Pusher %s failed on event %s", function.__qualname__, event.pk)
 
 
 def listeners_for(verb: str) -> list[tuple[str, Listener]]:
@@ -79,8 +105,13 @@ def record(
         space=space,
         data=data,
     )
-    transaction.on_commit(lambda: _enqueue(event.pk))
+    transaction.on_commit(lambda: _after_commit(event))
     return event
+
+
+def _after_commit(event: Event) -> None:
+    _push(event)  # live pages first: a group_send each, no waiting on the worker
+    _enqueue(event.pk)
 
 
 def _enqueue(event_id: int, *, delay: timedelta | None = None) -> None:

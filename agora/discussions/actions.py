@@ -518,6 +518,16 @@ def unreact(*, user: User, reply: Reply, kind: str) -> None:
     if deleted:
         counter = REACTION_COUNTERS[kind]
         Reply.objects.filter(pk=reply.pk).update(**{counter: F(counter) - 1})
+        # Only the live thread pages read it: their counts go down too.
+        record(
+            actor=user,
+            verb="reply.unreacted",
+            obj=reply,
+            space=reply.thread.space,
+            reply_id=reply.pk,
+            reaction=kind,
+            **_snapshot(reply.thread),
+        )
 
 
 @transaction.atomic

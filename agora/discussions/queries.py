@@ -272,6 +272,59 @@ def thread_replies(*, thread: Thread, stance: str = "", order: str = "oldest") -
     return result
 
 
+def replies_by_id(*, thread: Thread, reply_ids: Sequence[int]) -> list[ReplyRow]:
+    """The rows of replies `reply_ids` of `thread`, as the thread page reads them, oldest first."""
+    people: dict[int, Person] = {}
+    rows = (
+        Reply.objects.filter(thread=thread, pk__in=reply_ids)
+        .order_by("created_at", "pk")
+        .values_list(*REPLY_ROW_FIELDS)
+    )
+    return [ReplyRow(values, people) for values in rows]
+
+
+def reply_attachments(*, reply_ids: Sequence[int]) -> dict[int, list[Attachment]]:
+    """The attachments of replies `reply_ids`, by reply."""
+    files: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(reply_id__in=reply_ids).order_by(
+        "created_at", "pk"
+    ):
+        files.setdefault(attachment.reply_id, []).append(attachment)
+    return files
+
+
+def reactions_among(
+    *, user_ids: Sequence[int], replies: Sequence[ReplyRow]
+) -> dict[int, set[tuple[int, str]]]:
+    """The (reply id, kind) pairs each of `user_ids` reacted with on `replies`, by user.
+
+    Replies nobody reacted to are not asked about (a new reply, most often).
+    """
+    reacted_to = [
+        reply.pk
+        for reply in replies
+        if reply.helpful_count or reply.insightful_count or reply.thanks_count
+    ]
+    pairs: dict[int, set[tuple[int, str]]] = {}
+    if not reacted_to:
+        return pairs
+    rows = Reaction.objects.filter(user_id__in=user_ids, reply_id__in=reacted_to).values_list(
+        "user_id", "reply_id", "kind"
+    )
+    for user_id, reply_id, kind in rows:
+        pairs.setdefault(user_id, set()).add((reply_id, kind))
+    return pairs
+
+
+def responders_among(*, thread: Thread, user_ids: Sequence[int]) -> set[int]:
+    """Those of `user_ids` with a live response of their own in `thread` (`has_posted_in`)."""
+    return set(
+        Reply.objects.filter(
+            thread=thread, author_id__in=user_ids, parent=None, is_deleted=False
+        ).values_list("author_id", flat=True)
+    )
+
+
 def reactions_of(*, viewer: User, thread: Thread) -> set[tuple[int, str]]:
     """The (reply id, kind) pairs `viewer` has reacted with in `thread`."""
     if not viewer.is_authenticated:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from agora.core.events import listener
+from agora.core.live import push
 from agora.core.models import Event
 from agora.notifications.actions import notify
+from agora.notifications.consumers import group_of
 from agora.notifications.queries import forget_unread_counts
 
 NOTIFYING_VERBS = (
@@ -19,7 +23,17 @@ NOTIFYING_VERBS = (
 
 @listener(*NOTIFYING_VERBS)
 def notify_people(event: Event) -> None:
-    notify(event=event)
+    notifications = notify(event=event)
+    recipients = sorted({notification.recipient_id for notification in notifications})
+    if recipients:
+        # After the unread counts are forgotten (notify's own on_commit, registered first).
+        transaction.on_commit(lambda: _push_counts(recipients, event.pk))
+
+
+def _push_counts(recipient_ids: list[int], event_id: int) -> None:
+    """Tell each recipient's open pages that their unread count changed."""
+    for user_id in recipient_ids:
+        push(group_of(user_id), event_id)
 
 
 @listener("space.left", "member.removed")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from agora.core.events import listener
-from agora.core.feed import register_feed_verbs
+from agora.core.events import listener, pusher
+from agora.core.feed import feed_verbs, register_feed_verbs
+from agora.core.live import push
 from agora.core.models import Event
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 
@@ -43,17 +42,11 @@ def touch_space_activity(event: Event) -> None:
     ).update(last_activity_at=event.created_at)
 
 
-@listener("*")
+@pusher("*")
 def push_to_space(event: Event) -> None:
     """Tell browsers watching the space that a feed event happened."""
-    if event.space_id is None:
-        return
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    async_to_sync(layer.group_send)(
-        f"space.{event.space_id}", {"type": "feed.event", "event_id": event.pk}
-    )
+    if event.space_id is not None and event.verb in feed_verbs():
+        push(f"space.{event.space_id}", event.pk)
 
 
 def _send(subject: str, template: str, context: dict, to: list[str]) -> None:

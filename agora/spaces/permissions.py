@@ -12,6 +12,7 @@ one space, and are tested together as a matrix.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -43,6 +44,16 @@ def role_in(user: User, space: Space) -> str | None:
             Membership.objects.filter(space=space, user=user).values_list("role", flat=True).first()
         )
     return cache[space.pk]
+
+
+def remember_roles(users: Iterable[User], space: Space) -> None:
+    """Read the roles of `users` in `space` in one query, into `role_in`'s cache."""
+    people = {user.pk: user for user in users}
+    roles = dict(
+        Membership.objects.filter(space=space, user_id__in=people).values_list("user_id", "role")
+    )
+    for user_id, user in people.items():
+        user.__dict__.setdefault("_space_roles", {})[space.pk] = roles.get(user_id)
 
 
 def forget_roles(user: User) -> None:

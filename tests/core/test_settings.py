@@ -185,7 +185,11 @@ def test_redis_url_switches_channel_layer_and_cache_to_redis(tmp_path):
             }
         },
         "CACHES": {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+            "default": {
+                "BACKEND": "agora.core.cache.TolerantRedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            }
         },
     }
 

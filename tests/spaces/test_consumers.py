@@ -1,57 +1,21 @@
-"""The live feed websocket: who may listen, and what reaches them.
-
-Each test drives the full ASGI application (origin check, session auth,
-routing, consumer) with a real session cookie, on the in-memory channel
-layer and, when ``AGORA_TEST_REDIS_URL`` is set (CI sets it), on the Redis
-pub/sub layer that production uses.
-"""
+"""The live feed websocket: who may listen, and what reaches them (see tests/live.py)."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Awaitable, Callable
-
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers, get_channel_layer
 from channels.testing.websocket import WebsocketCommunicator
-from django.test import Client
 
 from agora.accounts.models import User
-from agora.asgi import application
 from agora.core.events import deliver, record
 from agora.core.models import Event
 from agora.spaces.actions import remove_member
 from agora.spaces.models import Space
 from tests.factories import make_space
+from tests.live import channel_layer, headers_for, run, socket_at
 
+__all__ = ["channel_layer"]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ORIGIN = b"http://testserver"
-REDIS_URL = os.environ.get("AGORA_TEST_REDIS_URL", "")
-LAYERS = {
-    "memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
-    "redis": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
-    },
-}
-LAYER_NAMES = ["memory", "redis"] if REDIS_URL else ["memory"]
-
-
-@pytest.fixture(params=LAYER_NAMES)
-def channel_layer(request, settings):
-    """Use one channel layer for the test; a fresh one, so no state leaks between tests."""
-    config = dict(LAYERS[request.param])
-    if request.param == "redis":
-        # A prefix of its own keeps parallel test runs on one Redis apart.
-        config["CONFIG"] = {**config["CONFIG"], "prefix": f"agora-test-{uuid.uuid4().hex}"}
-    settings.CHANNEL_LAYERS = {"default": config}
-    channel_layers.backends = {}
-    yield request.param
-    channel_layers.backends = {}
 
 
 @pytest.fixture(autouse=True)
@@ -60,31 +24,9 @@ def _tasks_wait(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-def headers_for(user: User | None, origin: bytes = ORIGIN) -> list[tuple[bytes, bytes]]:
-    """Return the handshake headers of a browser logged in as `user` (sync: needs the db)."""
-    headers = [(b"origin", origin)]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
-    return headers
-
-
 def socket_for(space: Space | int, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
     space_id = space if isinstance(space, int) else space.pk
-    return WebsocketCommunicator(application, f"/ws/spaces/{space_id}/", headers=headers)
-
-
-def run(scenario: Callable[[], Awaitable[None]]) -> None:
-    """Run an async scenario, then close the layer's connections on the same loop."""
-
-    async def wrapped() -> None:
-        try:
-            await scenario()
-        finally:
-            await get_channel_layer().flush()
-
-    async_to_sync(wrapped)()
+    return socket_at(f"/ws/spaces/{space_id}/", headers)
 
 
 @database_sync_to_async
@@ -112,7 +54,7 @@ def test_member_receives_rendered_feed_events(channel_layer, private_space, memb
         assert await socket.connect() == (True, None)
 
         event = await record_and_deliver(private_space, facilitator, space_name="Inner Circle")
-        message = await socket.receive_json_from(timeout=3)
+        message = await socket.receive_json_from(timeout=10)
 
         assert sorted(message) == ["event_id", "html", "type"]
         assert (message["type"], message["event_id"]) == ("feed.event", event.pk)
@@ -140,7 +82,7 @@ def test_every_member_of_the_space_receives_the_event(
         event = await record_and_deliver(private_space, facilitator, space_name="Inner Circle")
 
         for socket in sockets:
-            message = await socket.receive_json_from(timeout=3)
+            message = await socket.receive_json_from(timeout=10)
             assert message["event_id"] == event.pk
             await socket.disconnect()
 
@@ -186,7 +128,7 @@ def test_any_colleague_may_follow_an_open_space(channel_layer, space, outsider, 
 
         event = await record_and_deliver(space, facilitator, space_name="Data Club")
 
-        assert (await socket.receive_json_from(timeout=3))["event_id"] == event.pk
+        assert (await socket.receive_json_from(timeout=10))["event_id"] == event.pk
         await socket.disconnect()
 
     run(scenario)
@@ -258,7 +200,7 @@ def test_removed_member_stops_receiving_and_is_disconnected(
         await remove_and_deliver()
 
         # The removal itself is not shown to them; the socket is closed instead.
-        assert await socket.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
+        assert await socket.receive_output(timeout=10) == {"type": "websocket.close", "code": 4403}
 
     run(scenario)
 
@@ -282,8 +224,11 @@ def test_removed_member_receives_nothing_more(channel_layer, private_space, memb
         await remove()
         event = await record_and_deliver(private_space, facilitator, space_name="Inner Circle")
 
-        assert (await staying.receive_json_from(timeout=3))["event_id"] == event.pk
-        output = await removed.receive_output(timeout=3)
+        # The removal is pushed as soon as it commits, then the next event.
+        removal = await database_sync_to_async(Event.objects.get)(verb="member.removed")
+        assert (await staying.receive_json_from(timeout=10))["event_id"] == removal.pk
+        assert (await staying.receive_json_from(timeout=10))["event_id"] == event.pk
+        output = await removed.receive_output(timeout=10)
         assert output == {"type": "websocket.close", "code": 4403}
         await staying.disconnect()
 
@@ -300,7 +245,7 @@ def test_deactivated_account_stops_receiving(channel_layer, private_space, membe
         await database_sync_to_async(User.objects.filter(pk=member.pk).update)(is_active=False)
         await record_and_deliver(private_space, facilitator, space_name="Inner Circle")
 
-        output = await socket.receive_output(timeout=3)
+        output = await socket.receive_output(timeout=10)
         assert output == {"type": "websocket.close", "code": 4403}
 
     run(scenario)
@@ -341,7 +286,7 @@ def test_whatever_the_browser_sends_is_ignored(channel_layer, private_space, mem
         assert await socket.receive_nothing(timeout=0.2) is True
 
         event = await record_and_deliver(private_space, facilitator, space_name="Inner Circle")
-        assert (await socket.receive_json_from(timeout=3))["event_id"] == event.pk
+        assert (await socket.receive_json_from(timeout=10))["event_id"] == event.pk
         await socket.disconnect()
 
     run(scenario)

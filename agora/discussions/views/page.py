@@ -43,6 +43,7 @@ from agora.discussions.queries import (
     thread_attachments,
     thread_replies,
 )
+from agora.discussions.rendering import finish, replies_module
 
 REACTION_LABELS = {
     Reaction.Kind.HELPFUL: (gettext_lazy("Helpful"), gettext_lazy("Mark helpful")),
@@ -247,6 +248,63 @@ def _thread_context(
         "comment_parent_id": comment_parent_id,
         "stance_choices": Reply.Stance.choices,
     }
+
+
+def live_replies(
+    *,
+    viewer: Any,
+    thread: Thread,
+    replies: list[ReplyRow],
+    reacted: set[tuple[int, str]],
+    files: dict[int, list],
+    back_url: str = "",
+    modules: dict | None = None,
+) -> dict:
+    """Each reply's list item as `viewer` sees it on the thread page, by reply id.
+
+    The live thread (discussions/consumers.py) sends these: the same macros
+    as the page, the same rights (`reacted`: the viewer's (reply id, kind)
+    pairs; `files`: the replies' attachments by reply id; `modules`: a dict
+    kept across the viewers of one event). Their forms carry no CSRF input;
+    the page's script adds the page's own.
+    """
+    modules = {} if modules is None else modules
+    rights = (
+        can_reply(viewer, thread),
+        can_moderate(viewer, thread.space),
+        can_accept_answer(viewer, thread),
+    )
+    # Viewers with the same rights share the macros (their URLs and labels are built once).
+    if rights not in modules:
+        modules[rights] = (
+            _reaction_labels(),
+            replies_module(
+                space=thread.space,
+                thread=thread,
+                csrf_token=None,
+                may_reply=rights[0],
+                may_moderate=rights[1],
+                may_accept=rights[2],
+                back_url=back_url,
+            ),
+        )
+    labels, macros = modules[rights]
+    items = {}
+    for row in replies:
+        reply = _prepare(
+            row, user=viewer, thread=thread, reacted=reacted, files=files, labels=labels
+        )
+        # Everything the item shows that depends on the viewer: who shares it shares the HTML.
+        seen_as = (rights, reply.id, reply.marks)
+        html = modules.get(seen_as)
+        if html is None:
+            if reply.parent_id is None:
+                html = macros.response_item(Response(reply))
+            else:
+                html = macros.comment_item(reply)
+            html = modules[seen_as] = finish(str(html), None)
+        items[reply.pk] = html
+    return items
 
 
 @login_required
