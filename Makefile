@@ -53,7 +53,8 @@ screenshots: install-test
 	AGORA_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py \
 		tests/browser/test_discussions.py tests/browser/test_discussions_more.py \
 		tests/browser/test_courses.py tests/browser/test_course_journey.py \
-		tests/browser/test_notifications.py
+		tests/browser/test_notifications.py tests/browser/test_search.py \
+		tests/browser/test_video.py
 
 # Refresh the translation catalogs (needs GNU gettext) after changing strings.
 messages: install

@@ -7,7 +7,7 @@ from playwright.sync_api import Response, expect
 
 from agora.accounts.models import User
 from agora.discussions.models import Thread
-from tests.browser.conftest import assert_accessible, off_loop
+from tests.browser.conftest import assert_accessible, off_loop, save_screenshot
 from tests.factories import UserFactory, make_space
 from tests.videos import CAPTIONS
 
@@ -85,3 +85,4 @@ def test_instructor_posts_a_captioned_video_and_a_learner_watches_it(
     page.get_by_role("textbox", name="Your reply").fill("The captions help, thanks!")
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator("#responses")).to_contain_text("The captions help, thanks!")
+    save_screenshot(page, "video")
