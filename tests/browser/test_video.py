@@ -59,7 +59,14 @@ def test_instructor_posts_a_captioned_video_and_a_learner_watches_it(
     assert video.evaluate("v => v.tagName") == "VIDEO"
     assert video.evaluate("v => v.textTracks[0].mode") == "showing"  # `default` turned them on
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 0")
+    # Waits run as evaluated functions, not `wait_for_function` strings: those are
+    # evaluated with `eval`, which the page's Content-Security-Policy forbids.
+    video.evaluate(
+        """v => new Promise(done => {
+            const check = () => v.currentTime > 0 ? done() : setTimeout(check, 20);
+            check();
+        })"""
+    )
     video.evaluate("v => v.pause()")
     duration = video.evaluate("v => v.duration")
     assert duration == pytest.approx(6.0, abs=0.3)
@@ -69,9 +76,14 @@ def test_instructor_posts_a_captioned_video_and_a_learner_watches_it(
             v.currentTime = v.duration / 2;
         })"""
     )
-    page.wait_for_function(
-        "(() => { const cues = document.querySelector('video').textTracks[0].activeCues;"
-        " return cues && cues.length > 0; })()"
+    video.evaluate(
+        """v => new Promise(done => {
+            const check = () => {
+                const cues = v.textTracks[0].activeCues;
+                cues && cues.length > 0 ? done() : setTimeout(check, 20);
+            };
+            check();
+        })"""
     )
     cue = video.evaluate("v => v.textTracks[0].activeCues[0].text")
     assert cue == "And this is the second half"
