@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "agora.spaces",
     "agora.discussions",
     "agora.courses",
+    "agora.experts",
     "agora.notifications",
     "agora.search",
     "agora.api",

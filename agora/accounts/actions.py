@@ -13,12 +13,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agora.accounts.models import AccessToken, OrgSettings, Profile, Skill, SkillClaim, User
+from agora.accounts.models import (
+    AccessToken,
+    OrgSettings,
+    Profile,
+    Skill,
+    SkillAlias,
+    SkillClaim,
+    User,
+)
 from agora.accounts.permissions import can_administer, can_edit_profile
 from agora.core.events import record
 from agora.core.markdown import render_markdown
@@ -47,6 +55,9 @@ PROFILE_FIELDS = {
     "chat_visibility",
     "links_visibility",
     "open_to_questions",
+    "availability",
+    "availability_note",
+    "request_limit",
 }
 USER_FIELDS = {"name", "handle", "time_zone", "language"}
 
@@ -126,13 +137,163 @@ def set_profile_photo(*, editor: User, person: User, upload: UploadedFile | None
     return profile
 
 
+def skill_named(name: str) -> Skill | None:
+    """The vocabulary skill called `name`, or with `name` as an alias (case-insensitive)."""
+    clean = " ".join(name.split())
+    skill = Skill.objects.filter(name__iexact=clean).first()
+    if skill is None:
+        alias = SkillAlias.objects.filter(name__iexact=clean).select_related("skill").first()
+        skill = alias.skill if alias else None
+    return skill
+
+
 def find_or_create_skill(name: str) -> Skill:
-    """Return the vocabulary skill named `name` (case-insensitive), adding it if new."""
+    """Return the vocabulary skill named `name` or aliased so (case-insensitive),
+    adding it if new."""
     clean = " ".join(name.split())
     if not clean or len(clean) > 80:
         raise ValidationError({"skills": [_("A skill name has 1 to 80 characters.")]})
-    skill = Skill.objects.filter(name__iexact=clean).first()
-    return skill or Skill.objects.create(name=clean)
+    return skill_named(clean) or Skill.objects.create(name=clean)
+
+
+def _vocabulary_name(value: str, *, field: str, exclude_skill: int | None = None) -> str:
+    """`value` cleaned, if no other skill or alias uses it; else ValidationError on `field`."""
+    clean = " ".join((value or "").split())
+    if not clean or len(clean) > 80:
+        raise ValidationError({field: [_("A skill name has 1 to 80 characters.")]})
+    taken = skill_named(clean)
+    if taken is not None and taken.pk != exclude_skill:
+        raise ValidationError(
+            {
+                field: [
+                    _("“%(name)s” already names the skill %(skill)s.")
+                    % {"name": clean, "skill": taken.name}
+                ]
+            }
+        )
+    return clean
+
+
+@transaction.atomic
+def rename_skill(*, actor: User, skill: Skill, name: str) -> Skill:
+    """Give `skill` a new name (admins only); the old name stays as an alias."""
+    if not can_administer(actor):
+        raise PermissionDenied(ADMINS_ONLY)
+    clean = _vocabulary_name(name, field="name", exclude_skill=skill.pk)
+    old = skill.name
+    if clean == old:
+        return skill
+    SkillAlias.objects.filter(skill=skill, name__iexact=clean).delete()
+    skill.name = clean
+    skill.save(update_fields=["name"])
+    if old.casefold() != clean.casefold():
+        SkillAlias.objects.create(skill=skill, name=old)
+    record(actor=actor, verb="skill.renamed", obj=skill, old=old, new=clean)
+    return skill
+
+
+@transaction.atomic
+def set_skill_parent(*, actor: User, skill: Skill, parent: Skill | None) -> Skill:
+    """Place `skill` under `parent` (or at the top); never under itself or a descendant."""
+    if not can_administer(actor):
+        raise PermissionDenied(ADMINS_ONLY)
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.pk == skill.pk:
+            raise ValidationError({"parent": [_("A skill cannot sit under itself.")]})
+        ancestor = ancestor.parent
+    skill.parent = parent
+    skill.save(update_fields=["parent"])
+    record(actor=actor, verb="skill.moved", obj=skill, parent_id=parent.pk if parent else None)
+    return skill
+
+
+@transaction.atomic
+def add_skill_alias(*, actor: User, skill: Skill, name: str) -> SkillAlias:
+    """Let `name` find `skill` ("k8s" → Kubernetes); admins only."""
+    if not can_administer(actor):
+        raise PermissionDenied(ADMINS_ONLY)
+    clean = _vocabulary_name(name, field="alias")
+    alias = SkillAlias.objects.create(skill=skill, name=clean)
+    record(actor=actor, verb="skill.alias_added", obj=skill, alias=clean)
+    return alias
+
+
+@transaction.atomic
+def remove_skill_alias(*, actor: User, alias: SkillAlias) -> None:
+    if not can_administer(actor):
+        raise PermissionDenied(ADMINS_ONLY)
+    alias.delete()
+    record(actor=actor, verb="skill.alias_removed", obj=alias.skill, alias=alias.name)
+
+
+def _unique_keys(model: type[models.Model], field_name: str) -> list[tuple[str, ...]]:
+    """The other fields of each unique set on `model` that includes `field_name`."""
+    sets = [tuple(fields) for fields in model._meta.unique_together]
+    sets += [c.fields for c in model._meta.total_unique_constraints]
+    return [tuple(f for f in fields if f != field_name) for fields in sets if field_name in fields]
+
+
+def _repoint(model: type[models.Model], field_name: str, keep: Skill, others: list[Skill]) -> None:
+    """Point `model.field_name` from `others` to `keep`, dropping rows that would clash."""
+    column = model._meta.get_field(field_name).attname
+    for key in _unique_keys(model, field_name):
+        rows = model._default_manager.filter(
+            **{f"{column}__in": [keep.pk] + [o.pk for o in others]}
+        )
+        seen: set[tuple] = set()
+        doomed = []
+        # Rows on the kept skill win; among the merged ones, the first seen.
+        for _pk, skill_id, *values in rows.values_list("pk", column, *key).order_by("pk"):
+            if skill_id == keep.pk:
+                seen.add(tuple(values))
+        for pk, skill_id, *values in rows.values_list("pk", column, *key).order_by("pk"):
+            if skill_id != keep.pk:
+                if tuple(values) in seen:
+                    doomed.append(pk)
+                seen.add(tuple(values))
+        model._default_manager.filter(pk__in=doomed).delete()
+    model._default_manager.filter(**{f"{column}__in": [o.pk for o in others]}).update(
+        **{column: keep.pk}
+    )
+
+
+@transaction.atomic
+def merge_skills(*, actor: User, keep: Skill, others: list[Skill]) -> Skill:
+    """Fold `others` into `keep`: every reference moves, their names become aliases.
+
+    Every table that points at a skill (claims, endorsements, expertise,
+    thread and space tags, aliases, child skills) is repointed; where a
+    person or post then has the skill twice, the row already on `keep`
+    stays. Admins only; records ``skill.merged``.
+    """
+    if not can_administer(actor):
+        raise PermissionDenied(ADMINS_ONLY)
+    others = [other for other in others if other.pk != keep.pk]
+    if not others:
+        raise ValidationError({"skills": [_("Choose at least one other skill to merge.")]})
+    # Every reverse relation is named (none is "+"), so this finds them all.
+    for relation in Skill._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            _repoint(through, relation.field.m2m_reverse_field_name(), keep, others)
+        elif relation.related_model is Skill:
+            Skill.objects.filter(parent__in=others).exclude(pk=keep.pk).update(parent=keep)
+        else:
+            _repoint(relation.related_model, relation.field.name, keep, others)
+    names = [other.name for other in others]
+    if keep.parent_id in {other.pk for other in others}:
+        keep.parent = None
+        keep.save(update_fields=["parent"])
+    Skill.objects.filter(pk__in=[other.pk for other in others]).delete()
+    existing = {
+        a.casefold() for a in SkillAlias.objects.filter(skill=keep).values_list("name", flat=True)
+    }
+    SkillAlias.objects.bulk_create(
+        [SkillAlias(skill=keep, name=name) for name in names if name.casefold() not in existing]
+    )
+    record(actor=actor, verb="skill.merged", obj=keep, merged=names)
+    return keep
 
 
 @transaction.atomic

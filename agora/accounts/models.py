@@ -3,7 +3,9 @@
 A `User` is one person in the organization, with an org role (admin,
 learning staff, advocate, member, guest). Each user has one `Profile` (title,
 department, bio, contact channels with a visibility each, external links) and
-`SkillClaim`s on the shared `Skill` vocabulary. `OrgSettings` is the single
+`SkillClaim`s on the shared `Skill` vocabulary, where a skill may have a
+parent (Kubernetes under Cloud infrastructure) and `SkillAlias`es that find it
+("k8s"). `OrgSettings` is the single
 row of organization-wide choices (who may sign up). `AccessToken`s let
 scripts use the API; only their hash is stored.
 """
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -210,6 +212,12 @@ validate_x = HostValidator("x.com", "twitter.com")
 validate_github = HostValidator("github.com")
 
 
+class Availability(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    BUSY = "busy", _("Busy: answers may take a while")
+    AWAY = "away", _("Away")
+
+
 class Profile(models.Model):
     user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE)
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
@@ -254,6 +262,21 @@ class Profile(models.Model):
         default=ContactVisibility.ORGANIZATION,
     )
     open_to_questions = models.BooleanField(_("open to questions"), default=True)
+    availability = models.CharField(
+        _("availability"), max_length=12, choices=Availability, default=Availability.AVAILABLE
+    )
+    availability_note = models.CharField(
+        _("availability note"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example “Back on 3 December” or “Mornings, Paris time”."),
+    )
+    request_limit = models.PositiveSmallIntegerField(
+        _("open questions at a time"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("When this many of your expert requests are open, people are asked to wait."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -275,9 +298,20 @@ class Skill(models.Model):
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(max_length=90, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("parent skill"),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skill_name_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -291,6 +325,21 @@ class Skill(models.Model):
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
         super().save(*args, **kwargs)
+
+
+class SkillAlias(models.Model):
+    """Another name people use for a skill ("k8s" for Kubernetes, "ML")."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("skill aliases")
+        constraints = [models.UniqueConstraint(Lower("name"), name="skillalias_name_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.skill_id}"
 
 
 class SkillClaim(models.Model):

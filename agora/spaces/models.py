@@ -65,6 +65,10 @@ class Space(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     member_count = models.PositiveIntegerField(default=0, editable=False)
+    # What the space is about; facilitating a space counts as evidence of its skills.
+    skills = models.ManyToManyField(
+        "accounts.Skill", blank=True, related_name="spaces", verbose_name=_("skills")
+    )
 
     class Meta:
         ordering = ["name", "pk"]

@@ -31,6 +31,8 @@ def _change_form_data(person: User, **changes) -> dict:
         "profile-0-chat_visibility": "org",
         "profile-0-links_visibility": "org",
         "profile-0-open_to_questions": "on",
+        "profile-0-availability": "available",
+        "profile-0-request_limit": "5",
     }
     data.update(changes)
     return data
