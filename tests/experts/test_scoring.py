@@ -71,7 +71,7 @@ def test_an_accepted_answer_endorsed_and_marked_helpful_counts_each_kind(
 
 
 def test_old_evidence_counts_less_and_the_score_is_the_sum_of_its_items(team, k8s):
-    lead, asker, expert, fan, space = team
+    lead, asker, expert, fan, _space = team
     SkillClaim.objects.create(user=expert, skill=k8s, level=SkillClaim.Level.EXPERT)
     now = timezone.now()
     for endorser, age in ((asker, 0), (fan, 365), (lead, 730)):
@@ -79,7 +79,8 @@ def test_old_evidence_counts_less_and_the_score_is_the_sum_of_its_items(team, k8
             person=expert, skill=k8s, endorser=endorser, created_at=now - timedelta(days=age)
         )
     [row] = scoring.refresh(expert.pk)
-    assert row.endorsements == 3 and row.level == "expert"
+    assert row.endorsements == 3
+    assert row.level == "expert"
     expected = 4 + 4 * (1 + 0.5 + 0.25)
     assert row.score == pytest.approx(expected, rel=1e-3)
     items = scoring.evidence(expert.pk, [k8s.pk])
@@ -90,7 +91,7 @@ def test_old_evidence_counts_less_and_the_score_is_the_sum_of_its_items(team, k8
 
 
 def test_a_claim_alone_ranks_below_real_evidence(team, k8s):
-    lead, asker, expert, fan, space = team
+    lead, asker, expert, fan, _space = team
     SkillClaim.objects.create(user=asker, skill=k8s, level=SkillClaim.Level.EXPERT)
     SkillClaim.objects.create(user=expert, skill=k8s, level=SkillClaim.Level.LEARNING)
     SkillEndorsement.objects.create(person=expert, skill=k8s, endorser=fan)
@@ -101,7 +102,7 @@ def test_a_claim_alone_ranks_below_real_evidence(team, k8s):
 
 
 def test_facilitating_a_tagged_space_is_evidence(team, k8s, django_capture_on_commit_callbacks):
-    lead, asker, expert, fan, space = team
+    lead, _asker, _expert, fan, space = team
     with django_capture_on_commit_callbacks(execute=True):
         space.skills.add(k8s)
         space_actions.update_space(actor=lead, space=space, description="Now about k8s.")
@@ -114,14 +115,15 @@ def test_facilitating_a_tagged_space_is_evidence(team, k8s, django_capture_on_co
 def test_endorsements_once_each_hidden_by_the_person_and_never_of_oneself(
     team, k8s, django_capture_on_commit_callbacks
 ):
-    lead, asker, expert, fan, space = team
+    _lead, _asker, expert, fan, _space = team
     with pytest.raises(ValidationError):  # not on their profile
         actions.endorse_skill(endorser=fan, person=expert, skill=k8s)
     SkillClaim.objects.create(user=expert, skill=k8s)
     with django_capture_on_commit_callbacks(execute=True):
         first = actions.endorse_skill(endorser=fan, person=expert, skill=k8s, note="Saved us")
         again = actions.endorse_skill(endorser=fan, person=expert, skill=k8s, note="Twice")
-    assert first.pk == again.pk and SkillEndorsement.objects.count() == 1
+    assert first.pk == again.pk
+    assert SkillEndorsement.objects.count() == 1
     assert expertise(expert, k8s).endorsements == 1
     with pytest.raises(PermissionDenied):
         actions.endorse_skill(endorser=expert, person=expert, skill=k8s)
@@ -137,7 +139,7 @@ def test_endorsements_once_each_hidden_by_the_person_and_never_of_oneself(
 def test_merging_skills_moves_every_reference_and_keeps_the_old_name_as_alias(
     team, admin_user, django_capture_on_commit_callbacks
 ):
-    lead, asker, expert, fan, space = team
+    _lead, asker, expert, fan, space = team
     kube = Skill.objects.create(name="Kubernetes")
     dupe = Skill.objects.create(name="Kubernetes (K8s)")
     SkillClaim.objects.create(user=expert, skill=kube, level="expert")
