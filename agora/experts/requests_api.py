@@ -1,11 +1,13 @@
 """Expert-request endpoints: list mine, ask someone, mark answered and rate.
 
 The same actions as the pages, so the same rules: asking oneself, a person
-one may not see (404), someone not open to questions, away or at their
+one may not see (422 on `expert`), someone not open to questions, away or at their
 limit (422, naming other experts), bad input (422 by field).
 """
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -19,6 +21,8 @@ from agora.experts.requests_schemas import AnsweredIn, RequestFilter, RequestIn,
 
 router = Router(tags=["experts"])
 
+NO_SUCH_PERSON = gettext_lazy("There is nobody with this id that you can see.")
+
 
 @router.get("/experts/requests", response=list[RequestOut], url_name="expert_request_list")
 @paginate(Pages)
@@ -30,7 +34,11 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilter]):
 @router.post("/experts/requests", response={201: RequestOut}, url_name="expert_request_create")
 def create_request(request: HttpRequest, data: RequestIn):
     """Ask an expert: opens a private conversation with them."""
-    expert = access_person(request.user, data.expert)
+    try:
+        expert = access_person(request.user, data.expert)
+    except Http404 as missing:
+        # An id in the body is a field of the request: unknown is a 422, like a bad skill.
+        raise ValidationError({"expert": [str(NO_SUCH_PERSON)]}) from missing
     created = actions.ask_expert(
         asker=request.user, expert=expert, title=data.title, body=data.body, skill=data.skill
     )

@@ -106,4 +106,5 @@ def test_api_refuses_a_full_expert_with_suggestions_and_oneself(api_of, asker, e
     assert me.status_code == 403
     guest = UserFactory(org_role=User.OrgRole.GUEST)
     hidden = api_of(guest).post("/experts/requests", {"expert": expert.pk, "title": "T"})
-    assert hidden.json() == NOT_FOUND
+    assert hidden.status_code == 422
+    assert hidden.json()["errors"] == {"expert": ["There is nobody with this id that you can see."]}
