@@ -243,3 +243,13 @@ def test_the_profile_page_query_count_stays_flat_with_requests(
             ask(UserFactory(), other, skill=k8s, title=f"Q{n}")
 
     assert_flat_query_count(lambda: client.get(f"/people/{expert.pk}/"), grow=grow)
+
+
+def test_the_bar_links_both_participants_to_the_invite_form(client_of, asker, expert, k8s):
+    request = ask(asker, expert, skill=k8s)
+    slug = request.thread.space.slug
+    for person in (asker, expert):
+        page = client_of(person).get(f"/spaces/{slug}/members/")
+        assert page.status_code == 200
+        assert "Invite someone" in page.content.decode()
+    assert client_of(UserFactory()).get(f"/spaces/{slug}/members/").status_code == 404
