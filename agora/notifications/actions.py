@@ -22,6 +22,7 @@ from agora.accounts.models import User
 from agora.core.markdown import plain_text
 from agora.core.models import Event
 from agora.discussions.models import Follow, Reply, Thread
+from agora.experts.models import ExpertRequest
 from agora.notifications import emails, queries
 from agora.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
 from agora.notifications.permissions import readers_among
@@ -48,6 +49,13 @@ def _post_of(event: Event) -> Thread | Reply | None:
         post = Thread.objects.select_related("space").filter(pk=event.target_id).first()
     elif model == "reply":
         post = Reply.objects.select_related("thread__space").filter(pk=event.target_id).first()
+    elif model == "expertrequest":
+        # An expert request is told as its conversation's question thread.
+        post = (
+            Thread.objects.select_related("space")
+            .filter(pk__in=ExpertRequest.objects.filter(pk=event.target_id).values("thread_id"))
+            .first()
+        )
     else:
         return None
     if post is None or post.is_deleted or post.is_hidden:
@@ -86,6 +94,14 @@ def _candidates(event: Event, post: Thread | Reply) -> dict[str, list[int]]:
         found[Kind.ANSWER_ACCEPTED] = [data["reply_author_id"]]
     elif event.verb == "reply.endorsed" and data.get("reply_author_id"):
         found[Kind.ENDORSED] = [data["reply_author_id"]]
+    elif event.verb == "expert_request.asked" and data.get("expert_id"):
+        found[Kind.EXPERT_REQUEST] = [data["expert_id"]]
+    elif data.get("expert_id") and (
+        event.verb == "expert_request.answered"
+        # A rating given with the answer is told with it, once.
+        or (event.verb == "expert_request.rated" and not data.get("with_answer"))
+    ):
+        found[Kind.REQUEST_ANSWERED] = [data["expert_id"]]
     return found
 
 
@@ -97,6 +113,12 @@ def _sentence(kind: str, event: Event, thread: Thread) -> str:
     }
     if kind == Kind.FOLLOWED and event.verb == "thread.started":
         return _("%(actor)s started “%(title)s” in %(space)s") % names
+    if kind == Kind.REQUEST_ANSWERED:
+        if event.data.get("helpful") is True:
+            return _("%(actor)s found your answer to “%(title)s” helpful") % names
+        if event.verb == "expert_request.answered":
+            return _("%(actor)s marked “%(title)s” answered") % names
+        return _("%(actor)s rated your answer to “%(title)s”") % names
     sentences = {
         Kind.COMMENT: _("%(actor)s commented on your reply in “%(title)s”"),
         Kind.MENTION: _("%(actor)s mentioned you in “%(title)s”"),
@@ -105,6 +127,7 @@ def _sentence(kind: str, event: Event, thread: Thread) -> str:
         Kind.ENDORSED: _("%(actor)s endorsed your reply in “%(title)s”"),
         Kind.PROMPT: _("%(actor)s posted a lesson prompt in %(space)s: “%(title)s”"),
         Kind.FOLLOWED: _("%(actor)s replied in “%(title)s”"),
+        Kind.EXPERT_REQUEST: _("%(actor)s asked you a question: “%(title)s”"),
     }
     return sentences[kind] % names
 

@@ -18,6 +18,9 @@ NOTIFYING_VERBS = (
     "reply.edited",
     "answer.accepted",
     "reply.endorsed",
+    "expert_request.asked",
+    "expert_request.answered",
+    "expert_request.rated",
 )
 
 

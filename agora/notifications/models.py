@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     ENDORSED = "endorsed", _("My reply endorsed by a facilitator")
     PROMPT = "prompt", _("New lesson prompts in my courses")
     FOLLOWED = "followed", _("New posts in threads and spaces I follow")
+    EXPERT_REQUEST = "expert_request", _("Questions asked of me as an expert")
+    REQUEST_ANSWERED = "request_answered", _("My answers to questions marked answered or helpful")
 
 
 class Channel(models.TextChoices):
@@ -44,6 +46,8 @@ DEFAULT_CHANNELS: dict[str, str] = {
     Kind.ENDORSED: Channel.APP,
     Kind.PROMPT: Channel.APP,
     Kind.FOLLOWED: Channel.APP,
+    Kind.EXPERT_REQUEST: Channel.EMAIL,
+    Kind.REQUEST_ANSWERED: Channel.APP,
 }
 
 

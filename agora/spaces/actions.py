@@ -197,6 +197,32 @@ def join_space(*, user: User, space: Space) -> Membership:
 
 
 @transaction.atomic
+def add_member(
+    *, actor: User, space: Space, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Put `user` straight into `space` with `role`, no invitation; record ``member.added``.
+
+    For spaces an action makes for known people (an expert request's private
+    conversation); people joining by their own choice use invitations.
+    """
+    if not can_manage(actor, space):
+        raise PermissionDenied(CANNOT_MANAGE)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": [_("Choose facilitator, member or guest.")]})
+    membership = _add_member(space, user, role)
+    record(
+        actor=actor,
+        verb="member.added",
+        obj=membership,
+        space=space,
+        user_id=user.pk,
+        role=role,
+        **_snapshot(space),
+    )
+    return membership
+
+
+@transaction.atomic
 def leave_space(*, user: User, space: Space) -> None:
     """Leave `space`; the last facilitator may not. Record ``space.left``."""
     _lock(space)

@@ -102,6 +102,8 @@ def test_preferences_read_and_change(api_of, member):
         "app",
         "app",
         "app",
+        "email",  # questions asked of me as an expert
+        "app",  # my answers marked answered or helpful
     ]
 
     changed = api.patch("/notifications/preferences", {"mention": "off", "followed": "email"})
