@@ -22,6 +22,8 @@ helpful_requests     an expert request on the skill they answered, rated        
                      helpful by the asker
 ===================  =========================================================  ======
 
+Posts in an expert request's conversation are not counted as thread
+evidence: the request, rated helpful by the asker, counts once instead.
 Recent evidence counts more: an item loses half its weight each year. The
 declared level adds a little (learning 0, practitioner 2, expert 4), so a
 claim alone never outranks a colleague with real evidence. Hidden and
@@ -93,13 +95,15 @@ def _skill_filter(field: str, skill_ids: Iterable[int] | None) -> Q:
 
 
 def _live_reply(prefix: str = "") -> Q:
-    """A reply (at `prefix`) that counts: neither it nor its thread is deleted or hidden."""
+    """A reply (at `prefix`) that counts: neither it nor its thread is deleted or hidden,
+    and the thread is not an expert request (those count once, as a helpful request)."""
     return Q(
         **{
             f"{prefix}is_deleted": False,
             f"{prefix}is_hidden": False,
             f"{prefix}thread__is_deleted": False,
             f"{prefix}thread__is_hidden": False,
+            f"{prefix}thread__expert_request__isnull": True,
         }
     )
 
@@ -115,6 +119,7 @@ def evidence(user_id: int, skill_ids: Iterable[int] | None = None) -> list[Item]
         thread__accepted_reply__author_id=user_id,
         thread__is_deleted=False,
         thread__is_hidden=False,
+        thread__expert_request__isnull=True,
         thread__accepted_reply__is_deleted=False,
         thread__accepted_reply__is_hidden=False,
     ).values_list(

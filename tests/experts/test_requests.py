@@ -199,15 +199,20 @@ def test_a_helpful_answer_becomes_evidence_and_the_expert_hears_of_it(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = ask(asker, expert, skill=k8s)
-        talk.post_reply(author=expert, thread=request.thread, body="Check the liveness probe.")
+        answer = talk.post_reply(
+            author=expert, thread=request.thread, body="Check the liveness probe."
+        )
     assert Expertise.objects.get(user=expert, skill=k8s).helpful_requests == 0
     with django_capture_on_commit_callbacks(execute=True):
+        # Accepting it as well does not count it twice: a request counts once.
+        talk.accept_answer(actor=asker, thread=request.thread, reply=answer)
         actions.mark_answered(asker=asker, request=request, helpful=True)
     request.refresh_from_db()
     assert (request.status, request.is_helpful) == (ExpertRequest.Status.ANSWERED, True)
     assert request.answered_at is not None
     row = Expertise.objects.get(user=expert, skill=k8s)
     assert row.helpful_requests == 1
+    assert row.accepted_answers == 0
     assert row.score > 4.0 + 7.9
     verbs = list(
         Event.objects.filter(verb__startswith="expert_request.", target_id=request.pk)
