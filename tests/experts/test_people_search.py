@@ -114,7 +114,7 @@ def test_every_active_person_has_one_document(org):
 
 
 def test_strong_evidence_ranks_above_a_bare_claim(org):
-    admin, people, _space = org
+    admin, _people, _space = org
     names = found(admin, "kubernetes")
     assert names[:2] == ["Margaret Hamilton", "Clive Claimer"]
     results = search_people(viewer=admin, text="kubernetes")
@@ -171,7 +171,9 @@ def test_away_ranks_lower():
     )
 
 
-def test_a_profile_edit_is_found_once_its_event_is_delivered(org, django_capture_on_commit_callbacks):
+def test_a_profile_edit_is_found_once_its_event_is_delivered(
+    org, django_capture_on_commit_callbacks
+):
     admin, people, _space = org
     assert found(admin, "zymurgy") == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,7 +184,7 @@ def test_a_profile_edit_is_found_once_its_event_is_delivered(org, django_capture
 
 
 def test_guests_see_only_people_sharing_a_space_and_match_no_posts(org):
-    admin, people, space = org
+    admin, people, _space = org
     guest = UserFactory(name="Gus Guest", org_role=User.OrgRole.GUEST)
     assert found(guest, "kubernetes") == []
     other = make_space(creator=admin, members=(guest, people["writer"]))
