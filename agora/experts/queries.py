@@ -42,11 +42,14 @@ from django.utils.translation import ngettext
 
 from agora.accounts.models import Availability, Skill, SkillAlias, SkillClaim
 from agora.accounts.permissions import people_visible_to
+from agora.discussions.models import Thread
 from agora.experts.models import Expertise, NameVariant, PersonDocument
 from agora.experts.people_index import deletions
 from agora.experts.scoring import KINDS as EVIDENCE_KINDS
 from agora.search.backends.base import Words, mark_words, words
 from agora.search.queries import highlighted
+from agora.spaces.models import Space
+from agora.spaces.permissions import spaces_visible_to, spaces_with_content_visible_to
 
 if TYPE_CHECKING:
     from agora.accounts.models import User
@@ -670,3 +673,33 @@ def skill_learners(*, viewer: User, skill: Skill) -> QuerySet[SkillClaim]:
         .select_related("user__profile")
         .order_by("-created_at", "pk")
     )
+
+
+SKILL_PAGE_ITEMS = 10
+
+
+def skill_spaces(*, viewer: User, skill: Skill) -> list[Space]:
+    """Spaces tagged with `skill` that `viewer` may see, most members first."""
+    return list(
+        spaces_visible_to(viewer)
+        .filter(skills=skill)
+        .order_by("-member_count", "pk")[:SKILL_PAGE_ITEMS]
+    )
+
+
+def skill_threads(*, viewer: User, skill: Skill) -> list[Thread]:
+    """Newest threads tagged with `skill` whose space `viewer` may read (not hidden)."""
+    return list(
+        Thread.objects.filter(
+            skills=skill,
+            is_deleted=False,
+            is_hidden=False,
+            space__in=spaces_with_content_visible_to(viewer).values("pk"),
+        )
+        .select_related("space")
+        .order_by("-created_at", "-pk")[:SKILL_PAGE_ITEMS]
+    )
+
+
+def skill_vocabulary_entry(skill: Skill) -> VocabularySkill:
+    return VocabularySkill(skill.pk, skill.name, skill.slug, ())
