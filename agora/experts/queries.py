@@ -75,8 +75,8 @@ EXPERTISE_WEIGHT = 1.5
 ENDORSEMENT_WEIGHT = 0.5
 AVAILABILITY_FACTORS = {
     Availability.AVAILABLE: 1.0,
-    Availability.BUSY: 0.85,
-    Availability.AWAY: 0.5,
+    Availability.BUSY: 0.9,
+    Availability.AWAY: 0.7,
 }
 
 
