@@ -25,8 +25,10 @@ may see the person may read on the profile. Results carry no contact field.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
@@ -43,7 +45,7 @@ from django.utils.translation import ngettext
 from agora.accounts.models import Availability, Skill, SkillAlias, SkillClaim
 from agora.accounts.permissions import people_visible_to
 from agora.discussions.models import Thread
-from agora.experts.models import Expertise, NameVariant, PersonDocument
+from agora.experts.models import Expertise, NameVariant
 from agora.experts.people_index import deletions
 from agora.experts.scoring import KINDS as EVIDENCE_KINDS
 from agora.search.backends.base import Words, mark_words, words
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from agora.accounts.models import User
 
 MAX_QUERY_CHARS = 200
+RANKED_CHARS = 1500  # ranking reads at most this much of the profile text
 TYPO_MIN_LENGTH = 4
 SNIPPET_WORDS = 24
 VOCABULARY_CACHE_KEY = "experts:vocabulary"
@@ -118,38 +121,71 @@ class VocabularySkill:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    skills: tuple[VocabularySkill, ...]
+    skills: dict[int, VocabularySkill]
     # A one-word alias → the words of its skill's name.
     aliases: dict[str, tuple[str, ...]]
+    # Every word of a skill name or alias, sorted (for prefix lookups), and
+    # the skills each word belongs to.
+    tokens: tuple[str, ...] = ()
+    skills_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def skill(self, pk: int) -> VocabularySkill | None:
-        return next((skill for skill in self.skills if skill.pk == pk), None)
+        return self.skills.get(pk)
+
+    def tokens_from(self, start: str) -> list[str]:
+        """The vocabulary's words that begin with `start`."""
+        low = bisect.bisect_left(self.tokens, start)
+        high = bisect.bisect_left(self.tokens, start + "\U0010ffff")
+        return list(self.tokens[low:high])
 
 
 def _build_vocabulary() -> Vocabulary:
     aliases_of: dict[int, list[str]] = {}
     for skill_id, alias in SkillAlias.objects.values_list("skill_id", "name"):
         aliases_of.setdefault(skill_id, []).append(alias)
-    skills = []
+    skills: dict[int, VocabularySkill] = {}
     aliases: dict[str, tuple[str, ...]] = {}
+    skills_of: dict[str, set[int]] = {}
     for pk, name, slug in Skill.objects.values_list("pk", "name", "slug").order_by("pk"):
         own = words(name).words
         names = [own] + [words(alias).words for alias in aliases_of.get(pk, [])]
-        skills.append(VocabularySkill(pk, name, slug, tuple(n for n in names if n)))
+        skills[pk] = VocabularySkill(pk, name, slug, tuple(n for n in names if n))
+        for token in {token for n in names for token in n}:
+            skills_of.setdefault(token, set()).add(pk)
         for alias in aliases_of.get(pk, []):
             alias_words = words(alias).words
             if len(alias_words) == 1 and own:
                 aliases[alias_words[0]] = own
-    return Vocabulary(tuple(skills), aliases)
+    return Vocabulary(
+        skills,
+        aliases,
+        tuple(sorted(skills_of)),
+        {token: tuple(sorted(pks)) for token, pks in skills_of.items()},
+    )
+
+
+# The vocabulary is kept in each process, with a version in the shared cache:
+# reading a number is cheaper than unpickling a thousand skills per search.
+_local: dict[str, tuple[object, float, Vocabulary]] = {}
 
 
 def vocabulary() -> Vocabulary:
-    """The skills vocabulary with its aliases, cached (skill events forget it)."""
-    return cache.get_or_set(VOCABULARY_CACHE_KEY, _build_vocabulary, VOCABULARY_SECONDS)
+    """The skills vocabulary with its aliases (skill events change its version)."""
+    version = cache.get(VOCABULARY_CACHE_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.set(VOCABULARY_CACHE_KEY, version, None)
+    held = _local.get("vocabulary")
+    now = time.monotonic()
+    if held is None or held[0] != version or now - held[1] > VOCABULARY_SECONDS:
+        held = (version, now, _build_vocabulary())
+        _local["vocabulary"] = held
+    return held[2]
 
 
 def forget_vocabulary() -> None:
-    cache.delete(VOCABULARY_CACHE_KEY)
+    cache.set(VOCABULARY_CACHE_KEY, time.time_ns(), None)
+    _local.pop("vocabulary", None)
 
 
 def _stem_length(word: str) -> int:
@@ -212,17 +248,19 @@ def parse(text: str) -> PeopleQuery:
 def _named_skills(terms: list[Term], vocab: Vocabulary) -> tuple[int, ...]:
     """Skills all of whose words (of the name or an alias) the query has;
     failing that, skills any of whose words it has."""
-    if not terms:
-        return ()
+    matched: set[str] = set()
+    for term in terms:
+        for word in term.tokens():
+            start = word if term.prefix and word == term.word else word[: _stem_length(word)]
+            matched.update(token for token in vocab.tokens_from(start) if term.matches(token))
+    touched = sorted({pk for token in matched for pk in vocab.skills_of.get(token, ())})
     full, partial = [], []
-    for skill in vocab.skills:
-        covered = [
-            [any(term.matches(token) for term in terms) for token in name] for name in skill.names
-        ]
-        if any(all(name) for name in covered):
-            full.append(skill.pk)
-        elif any(any(name) for name in covered):
-            partial.append(skill.pk)
+    for pk in touched:
+        names = vocab.skills[pk].names
+        if any(all(token in matched for token in name) for name in names):
+            full.append(pk)
+        else:
+            partial.append(pk)
     return tuple(full or partial[:50])
 
 
@@ -378,11 +416,17 @@ def _where(viewer: User, query: PeopleQuery, filters: PeopleFilters) -> tuple[st
     return " AND ".join(parts), params
 
 
-def _candidate_ids(
+CANDIDATE_COLUMNS = (
+    "d.user_id, d.name, d.skills, SUBSTR(d.about, 1, %s), d.availability"  # see RANKED_CHARS
+)
+
+
+def _candidates(
     viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int
-) -> tuple[list[int], bool]:
-    """Ids of up to `limit` matching people (more when capped: the named skills'
-    strongest too), and whether more matched than `limit`."""
+) -> tuple[list[tuple], bool]:
+    """Up to `limit` matching people as (id, name, skills, about, availability),
+    more when capped (the named skills' strongest too), and whether more
+    matched than `limit`."""
     where = _where(viewer, query, filters)
     if where is None:
         return [], False
@@ -390,29 +434,31 @@ def _candidate_ids(
     source, match, match_params = _match_sql(query, with_work=not viewer.is_guest)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.user_id FROM {source} WHERE {match} AND {where_sql} LIMIT %s",  # noqa: S608
-            [*match_params, *where_params, limit + 1],
+            f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
+            f" WHERE {match} AND {where_sql} LIMIT %s",
+            [RANKED_CHARS, *match_params, *where_params, limit + 1],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= limit:
-            return ids, False
-        ids = ids[:limit]
+        rows = cursor.fetchall()
+        if len(rows) <= limit:
+            return rows, False
+        rows = rows[:limit]
+        ids = {row[0] for row in rows}
         if query.skill_ids:
             strongest = list(
                 Expertise.objects.filter(skill_id__in=query.skill_ids)
                 .order_by("-score", "user_id")
                 .values_list("user_id", flat=True)[:limit]
             )
-            extra = sorted(set(strongest) - set(ids))
+            extra = sorted(set(strongest) - ids)
             if extra:
                 marks = ", ".join(["%s"] * len(extra))
                 cursor.execute(
-                    f"SELECT d.user_id FROM {source} WHERE {match} AND {where_sql}"  # noqa: S608
-                    f" AND d.user_id IN ({marks})",
-                    [*match_params, *where_params, *extra],
+                    f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
+                    f" WHERE {match} AND {where_sql} AND d.user_id IN ({marks})",
+                    [RANKED_CHARS, *match_params, *where_params, *extra],
                 )
-                ids += [row[0] for row in cursor.fetchall()]
-    return ids, True
+                rows += cursor.fetchall()
+    return rows, True
 
 
 # --- Results -----------------------------------------------------------------------
@@ -512,28 +558,47 @@ class _Candidate:
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def text_relevance(query: PeopleQuery, fields: dict[str, str]) -> float:
-    """The mean, over the query's words, of the weight of the best field holding it."""
+def text_relevance(
+    query: PeopleQuery, fields: dict[str, str], memo: dict[tuple[int, str], bool] | None = None
+) -> float:
+    """The mean, over the query's words, of the weight of the best field holding it.
+
+    `memo` remembers which words match which terms across the candidates of
+    one search (titles and skills repeat a lot).
+    """
     if not query.terms:
         return 0.0
-    tokens = {
-        name: {token.casefold() for token in _TOKEN.findall(text or "")}
-        for name, text in fields.items()
-    }
+    memo = {} if memo is None else memo
+    tokenized: dict[str, frozenset[str]] = {}
+    # Heaviest field first: the first field that holds the word is its best.
+    order = sorted((name for name in fields if name in FIELD_WEIGHTS), key=FIELD_WEIGHTS.get)
+    order.reverse()
     total = 0.0
-    for term in query.terms:
+    for index, term in enumerate(query.terms):
         best = FIELD_WEIGHTS["work"]  # the database matched it somewhere
-        for name, found in tokens.items():
-            weight = FIELD_WEIGHTS[name]
-            if weight > best and (
-                any(term.matches(token) for token in found)
-                or any(
-                    len(alt) > 1 and all(word in found for word in alt) for alt in term.alternatives
-                )
-            ):
-                best = weight
+        for name in order:
+            found = tokenized.get(name)
+            if found is None:
+                text = fields[name] or ""
+                found = tokenized[name] = frozenset(t.casefold() for t in _TOKEN.findall(text))
+            if _holds(term, index, found, memo):
+                best = FIELD_WEIGHTS[name]
+                break
         total += best
     return total / len(query.terms)
+
+
+def _holds(
+    term: Term, index: int, found: frozenset[str], memo: dict[tuple[int, str], bool]
+) -> bool:
+    for token in found:
+        key = (index, token)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = term.matches(token)
+        if hit:
+            return True
+    return any(len(alt) > 1 and all(word in found for word in alt) for alt in term.alternatives)
 
 
 @dataclass
@@ -543,7 +608,7 @@ class PeopleResults(Sequence):
     viewer: User
     query: PeopleQuery
     filters: PeopleFilters
-    is_capped: bool = False
+    _is_capped: bool = field(default=False, repr=False)
     _ranked: list[int] | None = field(default=None, repr=False)
     _candidates: dict[int, _Candidate] = field(default_factory=dict, repr=False)
     _expertise: dict[int, list[Expertise]] = field(default_factory=dict, repr=False)
@@ -557,33 +622,30 @@ class PeopleResults(Sequence):
         return self._ranked
 
     def _rank(self) -> None:
-        ids, self.is_capped = _candidate_ids(
-            self.viewer, self.query, self.filters, max_candidates()
-        )
-        if not ids and not self.query.corrected:
+        rows, self._is_capped = _candidates(self.viewer, self.query, self.filters, max_candidates())
+        if not rows and not self.query.corrected:
             typo_query = with_typos(self.query)
             if typo_query is not None:
                 self.query = typo_query
-                ids, self.is_capped = _candidate_ids(
+                rows, self._is_capped = _candidates(
                     self.viewer, self.query, self.filters, max_candidates()
                 )
-        if not ids:
+        if not rows:
             return
-        rows = PersonDocument.objects.filter(user_id__in=ids).values_list(
-            "user_id", "name", "skills", "about", "availability"
-        )
         self._candidates = {row[0]: _Candidate(*row) for row in rows}
+        ids = list(self._candidates)
         if self.query.skill_ids:
             for row in Expertise.objects.filter(
                 user_id__in=ids, skill_id__in=self.query.skill_ids
             ).order_by("-score", "skill_id"):
                 self._expertise.setdefault(row.user_id, []).append(row)
-        ranks = []
+        ranks, memo = [], {}
         for user_id, candidate in self._candidates.items():
             held = self._expertise.get(user_id, [])
             text = text_relevance(
                 self.query,
                 {"name": candidate.name, "skills": candidate.skills, "about": candidate.about},
+                memo,
             )
             rank = rank_person(
                 text=text,
@@ -595,6 +657,12 @@ class PeopleResults(Sequence):
         ranks.sort(key=lambda pair: (-pair[0], pair[1]))
         self._ranks = {user_id: rank for rank, user_id in ranks}
         self._ranked = [user_id for _rank, user_id in ranks]
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether more people matched than were ranked."""
+        self._ids()
+        return self._is_capped
 
     def __len__(self) -> int:
         return len(self._ids())

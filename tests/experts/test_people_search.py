@@ -18,6 +18,7 @@ from agora.experts.queries import (
     rank_person,
     search_people,
 )
+from agora.spaces import actions as space_actions
 from agora.spaces.models import Space
 from tests.factories import UserFactory, make_space
 
@@ -199,3 +200,40 @@ def test_inactive_people_are_not_found(org, django_capture_on_commit_callbacks):
     admin, people, _space = org
     User.objects.filter(pk=people["claimer"].pk).update(is_active=False)
     assert "Clive Claimer" not in found(admin, "kubernetes")
+
+
+def test_vocabulary_events_rewrite_the_holders(org, django_capture_on_commit_callbacks):
+    admin, _people, _space = org
+    k8s = Skill.objects.get(name="Kubernetes")
+    assert found(admin, "kates") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        account_actions.add_skill_alias(actor=admin, skill=k8s, name="kates")
+    assert set(found(admin, "kates")) == {"Margaret Hamilton", "Clive Claimer"}
+    with django_capture_on_commit_callbacks(execute=True):
+        account_actions.rename_skill(actor=admin, skill=k8s, name="Kubernetes Engine")
+    assert "Engine" in PersonDocument.objects.get(user__name="Clive Claimer").skills
+
+
+def test_when_capped_the_strongest_on_the_skill_are_still_ranked(
+    org, settings, django_capture_on_commit_callbacks
+):
+    admin, people, space = org
+    k8s = Skill.objects.get(name="Kubernetes")
+    newcomer = UserFactory(name="Zoe Zed")  # the newest: last in index order
+    with django_capture_on_commit_callbacks(execute=True):
+        space_actions.join_space(user=newcomer, space=space)
+        for n in range(5):
+            thread = talk.start_thread(
+                author=people["writer"],
+                space=space,
+                title=f"Ingress {n}",
+                kind=Thread.Kind.QUESTION,
+                skills=[k8s],
+            )
+            reply = talk.post_reply(author=newcomer, thread=thread, body="Use a gateway.")
+            talk.accept_answer(actor=people["writer"], thread=thread, reply=reply)
+    assert found(admin, "kubernetes")[0] == "Zoe Zed"
+    settings.AGORA_SEARCH_MAX_CANDIDATES = 1
+    results = search_people(viewer=admin, text="kubernetes")
+    assert results.is_capped is True
+    assert results[0].person.name == "Zoe Zed"
