@@ -102,6 +102,8 @@ def _work_text(user_id: int) -> str:
             is_hidden=False,
             thread__is_deleted=False,
             thread__is_hidden=False,
+            # Replies a post-first prompt conceals until one has posted.
+            thread__post_first=False,
             thread__space__visibility=Space.Visibility.OPEN,
         )
         .order_by("-created_at")

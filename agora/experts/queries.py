@@ -232,13 +232,41 @@ class PeopleQuery:
         return Words(tokens, prefix=False)
 
 
+# PostgreSQL's English configuration drops these from a query; FTS5 would
+# require them. Left out of a query with other words, both answer alike.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
 def parse(text: str) -> PeopleQuery:
     """The terms of `text`, with aliases expanded, and the skills it names."""
     parsed = words(text[:MAX_QUERY_CHARS])
     vocab = vocabulary()
+    kept = [word for word in parsed.words if word not in STOP_WORDS] or list(parsed.words)
     terms = []
-    for index, word in enumerate(parsed.words):
-        prefix = parsed.prefix and index == len(parsed.words) - 1
+    for index, word in enumerate(kept):
+        prefix = parsed.prefix and index == len(kept) - 1 and word == parsed.words[-1]
         alias = vocab.aliases.get(word)
         alternatives = (alias,) if alias and alias != (word,) else ()
         terms.append(Term(word, prefix, alternatives))

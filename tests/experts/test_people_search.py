@@ -132,6 +132,8 @@ def test_prefix_alias_and_several_words(org):
     # "k8s" is an alias: it matches the skill, and Wanda's bio says "k8s".
     assert set(found(admin, "k8s")) == {"Margaret Hamilton", "Clive Claimer", "Wanda Writer"}
     assert found(admin, "software engineer kubernetes") == ["Clive Claimer"]
+    # Words such as "of" and "the" are left out, as PostgreSQL leaves them out.
+    assert found(admin, "the software engineer of kubernetes") == ["Clive Claimer"]
     assert found(admin, "ml") == ["Sam Scientist"]
     assert found(admin, "machine learning") == ["Sam Scientist"]
 
