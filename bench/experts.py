@@ -156,9 +156,11 @@ def fill(count: int, *, seed: int = 11, log=print) -> dict:
         )
         claims, expertise = [], []
         for offset, user in enumerate(users):
-            held = set(rng.choices(skills, weights, k=CLAIMS_EACH))
+            held: set = set()
+            while len(held) < CLAIMS_EACH:  # distinct: exactly 3 entries each
+                held.add(rng.choices(skills, weights)[0])
             if start + offset in rare_people:
-                held = {*list(held)[: CLAIMS_EACH - 1], rare}
+                held = {*sorted(held, key=lambda skill: skill.pk)[: CLAIMS_EACH - 1], rare}
             for skill in held:
                 level = rng.choice(["learning", "practitioner", "expert"])
                 answers = rng.choice([0, 0, 0, 1, 2, 5])
