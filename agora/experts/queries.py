@@ -507,12 +507,41 @@ EVIDENCE_PHRASES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The counts of one `Expertise` row, as a search reads them."""
+
+    FIELDS = (
+        "user_id",
+        "skill_id",
+        "level",
+        "score",
+        "accepted_answers",
+        "endorsed_replies",
+        "helpful_reactions",
+        "endorsements",
+        "facilitated_spaces",
+        "helpful_requests",
+    )
+
+    user_id: int
+    skill_id: int
+    level: str
+    score: float
+    accepted_answers: int
+    endorsed_replies: int
+    helpful_reactions: int
+    endorsements: int
+    facilitated_spaces: int
+    helpful_requests: int
+
+
 @dataclass
 class MatchedSkill:
     """A skill the query names, as this person holds it: level and evidence."""
 
     skill: VocabularySkill
-    expertise: Expertise
+    expertise: Expertise | Evidence
 
     @property
     def level_label(self) -> str:
@@ -639,7 +668,7 @@ class PeopleResults(Sequence):
     _is_capped: bool = field(default=False, repr=False)
     _ranked: list[int] | None = field(default=None, repr=False)
     _candidates: dict[int, _Candidate] = field(default_factory=dict, repr=False)
-    _expertise: dict[int, list[Expertise]] = field(default_factory=dict, repr=False)
+    _expertise: dict[int, list[Evidence]] = field(default_factory=dict, repr=False)
     _ranks: dict[int, float] = field(default_factory=dict, repr=False)
 
     def _ids(self) -> list[int]:
@@ -663,10 +692,15 @@ class PeopleResults(Sequence):
         self._candidates = {row[0]: _Candidate(*row) for row in rows}
         ids = list(self._candidates)
         if self.query.skill_ids:
-            for row in Expertise.objects.filter(
-                user_id__in=ids, skill_id__in=self.query.skill_ids
-            ).order_by("-score", "skill_id"):
-                self._expertise.setdefault(row.user_id, []).append(row)
+            # Plain rows, not models: a capped search reads hundreds of them.
+            rows = (
+                Expertise.objects.filter(user_id__in=ids, skill_id__in=self.query.skill_ids)
+                .order_by("-score", "skill_id")
+                .values_list(*Evidence.FIELDS)
+            )
+            for row in rows:
+                evidence = Evidence(*row)
+                self._expertise.setdefault(evidence.user_id, []).append(evidence)
         ranks, memo = [], {}
         for user_id, candidate in self._candidates.items():
             held = self._expertise.get(user_id, [])
