@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("agora.courses.urls")),
     path("", include("agora.search.urls")),
     path("", include("agora.experts.requests_urls")),
+    path("", include("agora.experts.search_urls")),
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):

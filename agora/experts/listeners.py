@@ -13,7 +13,7 @@ from agora.core.events import listener
 from agora.core.feed import register_feed_verbs
 from agora.core.models import Event
 from agora.discussions.models import Reply, Thread
-from agora.experts import scoring
+from agora.experts import people_index, scoring, search_queries
 from agora.experts.models import Expertise, ExpertRequest, SkillEndorsement
 from agora.spaces.models import Space
 
@@ -130,3 +130,89 @@ def refresh_merged(event: Event) -> None:
     )
     for user_id in people:
         scoring.refresh(user_id)
+
+
+# --- The people index (after the expertise listeners above: it reads their rows) ---
+def _reply_or_thread_author(event: Event) -> int | None:
+    if event.target_type is None or event.target_id is None:
+        return None
+    model = event.target_type.model
+    if model == "reply":
+        return Reply.objects.filter(pk=event.target_id).values_list("author_id", flat=True).first()
+    if model == "thread":
+        return Thread.objects.filter(pk=event.target_id).values_list("author_id", flat=True).first()
+    return None
+
+
+@listener("profile.updated", "profile.skills_changed", "person.role_changed", "space.joined")
+def index_profile(event: Event) -> None:
+    """A profile edit is findable as soon as this runs (the target is the person)."""
+    if event.verb == "profile.skills_changed":  # it may have added skills
+        search_queries.forget_vocabulary()
+    person_id = event.actor_id if event.verb == "space.joined" else event.target_id
+    if person_id:
+        people_index.index_person(person_id)
+
+
+@listener(
+    "thread.started",
+    "thread.edited",
+    "thread.deleted",
+    "thread.moderated",
+    "reply.posted",
+    "reply.edited",
+    "reply.deleted",
+    "post.hidden",
+    "post.restored",
+    "answer.accepted",
+    "reply.endorsed",
+)
+def index_post_author(event: Event) -> None:
+    """The author's posts sample (and skills with new evidence) changed."""
+    author_id = _reply_or_thread_author(event)
+    if author_id:
+        people_index.index_person(author_id)
+
+
+@listener(
+    "skill.endorsed",
+    "skill.endorsement_withdrawn",
+    "skill.endorsement_hidden",
+    "skill.endorsement_shown",
+)
+def index_endorsed_person(event: Event) -> None:
+    if event.data.get("person_id"):
+        people_index.index_person(event.data["person_id"])
+
+
+@listener("expert_request.rated", "expert_request.answered", "expert_request.reopened")
+def index_expert(event: Event) -> None:
+    expert_id = (
+        ExpertRequest.objects.filter(pk=event.target_id).values_list("expert_id", flat=True).first()
+    )
+    if expert_id:
+        people_index.index_person(expert_id)
+
+
+@listener(
+    "skill.renamed", "skill.moved", "skill.alias_added", "skill.alias_removed", "skill.merged"
+)
+def index_skill_holders(event: Event) -> None:
+    """A skill's names changed: everyone holding it (or a child of it) is written again."""
+    search_queries.forget_vocabulary()
+    if event.target_id:
+        people_index.index_people(people_index.people_with_skills([event.target_id]))
+
+
+@listener("space.updated")
+def index_space_authors(event: Event) -> None:
+    """A space opened or closed: its authors' posts samples change."""
+    if event.space_id and "visibility" in event.data.get("fields", ["visibility"]):
+        authors = set(
+            Thread.objects.filter(space_id=event.space_id).values_list("author_id", flat=True)
+        ) | set(
+            Reply.objects.filter(thread__space_id=event.space_id).values_list(
+                "author_id", flat=True
+            )
+        )
+        people_index.index_people(author for author in authors if author)

@@ -134,3 +134,63 @@ class ExpertRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.pk}: {self.asker_id} → {self.expert_id} ({self.status})"
+
+
+class PersonDocument(models.Model):
+    """The people index: one flat, searchable copy of each active person.
+
+    Written by `people_index` from the profile, the skills (claimed or with
+    evidence, with aliases and parent names) and a bounded sample of the
+    person's posts in open spaces; the full-text index beside it is an FTS5
+    table on SQLite and a generated ``tsvector`` with a GIN index on
+    PostgreSQL (migration ``0002``). Searches never read the originals.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="person_document",
+    )
+    name = models.TextField(blank=True)
+    # Skill names, their aliases and their parents' names.
+    skills = models.TextField(blank=True)
+    # Title, department, location, bio, interests.
+    about = models.TextField(blank=True)
+    # Titles and text of recent posts in open spaces, capped in size.
+    work = models.TextField(blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    open_to_questions = models.BooleanField(default=True)
+    availability = models.CharField(max_length=12, blank=True)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department"], name="persondoc_department"),
+            models.Index(fields=["location"], name="persondoc_location"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person document {self.user_id}"
+
+
+class NameVariant(models.Model):
+    """A word of someone's name, or that word less one letter (for typos).
+
+    A query word within one edit of a name word shares a variant with it
+    (deletions only: the SymSpell idea), found by one indexed lookup on either
+    database.
+    """
+
+    variant = models.CharField(max_length=64)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "token"], name="name_variant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.token}"

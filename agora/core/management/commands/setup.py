@@ -31,3 +31,4 @@ class Command(BaseCommand):
         # The demo's events are delivered later, by the worker; search finds
         # the demo (and data from before search existed) right away.
         call_command("rebuild_search_index", if_empty=True, verbosity=0)
+        call_command("rebuild_people_index", if_empty=True, verbosity=0)

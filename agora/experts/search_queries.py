@@ -1,0 +1,835 @@
+"""Read paths of the expert finder's search: people search, ranked by evidence, with reasons.
+
+`search_people()` returns a lazy `PeopleResults` (a Sequence, like
+`agora.search.queries.SearchResults`): its length runs the candidate query
+and ranks the candidates; a slice builds that page's hits. A page costs a
+fixed number of queries whatever the number of people.
+
+The query language, the same on both databases:
+- every word must match (in the name, skills, profile text or posts);
+- the last word also matches as a prefix ("kube");
+- a word that is a skill's alias also matches the skill's name ("k8s");
+- when nothing matches, a word within one edit of a word of someone's name
+  matches that name ("Hamiltn" finds Hamilton; `NameVariant`).
+
+Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`): the first matches in
+index order, plus, when capped, the strongest people on the skills the
+query names (from `Expertise`'s (skill, score) index). Only candidates are
+ranked, by `rank_person` — the one ranking formula.
+
+Visibility: people per `people_visible_to`; guests never match on the
+posts sample of the index, and snippets come only from profile fields (title,
+department, location, bio, interests) and skill names, which everyone who
+may see the person may read on the profile. Results carry no contact field.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, overload
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agora.accounts.models import Availability, Skill, SkillAlias, SkillClaim
+from agora.accounts.permissions import people_visible_to
+from agora.discussions.models import Thread
+from agora.experts.models import Expertise, NameVariant
+from agora.experts.people_index import deletions
+from agora.experts.scoring import KINDS as EVIDENCE_KINDS
+from agora.search.backends.base import Words, mark_words, words
+from agora.search.queries import highlighted
+from agora.spaces.models import Space
+from agora.spaces.permissions import spaces_visible_to, spaces_with_content_visible_to
+
+if TYPE_CHECKING:
+    from agora.accounts.models import User
+
+MAX_QUERY_CHARS = 200
+RANKED_CHARS = 1500  # ranking reads at most this much of the profile text
+TYPO_MIN_LENGTH = 4
+SNIPPET_WORDS = 24
+VOCABULARY_CACHE_KEY = "experts:vocabulary"
+VOCABULARY_SECONDS = 300
+
+
+def max_candidates() -> int:
+    return settings.AGORA_SEARCH_MAX_CANDIDATES
+
+
+# --- Ranking -------------------------------------------------------------------
+# Where a query word is found counts this much (the best place for each word,
+# averaged over the words): a name or a skill says more than a bio, and a
+# bio more than a post.
+FIELD_WEIGHTS = {"name": 3.0, "skills": 2.5, "about": 1.5, "work": 0.5}
+TEXT_WEIGHT = 2.0
+EXPERTISE_WEIGHT = 1.5
+ENDORSEMENT_WEIGHT = 0.5
+AVAILABILITY_FACTORS = {
+    Availability.AVAILABLE: 1.0,
+    Availability.BUSY: 0.9,
+    Availability.AWAY: 0.7,
+}
+
+
+def rank_person(*, text: float, expertise: float, endorsements: int, availability: str) -> float:
+    """Return the rank of one candidate: higher is better. The only ranking formula.
+
+        rank = (TEXT_WEIGHT * text
+                + EXPERTISE_WEIGHT * ln(1 + expertise)
+                + ENDORSEMENT_WEIGHT * ln(1 + endorsements)) * AVAILABILITY_FACTORS[availability]
+
+    - `text`: where the query's words were found, 0.5 (posts only) to 3 (name),
+      averaged over the words (`FIELD_WEIGHTS`);
+    - `expertise`: the sum of the person's `Expertise.score` on the skills the
+      query names (evidence, decayed with age, plus a little for the declared
+      level: see `scoring`); logarithmic, so ten accepted answers beat a claim
+      by far but do not drown the words;
+    - `endorsements`: colleagues' endorsements on those skills (they are in
+      the score too; counted apart so that a vouched-for claim beats a bare one);
+    - availability: busy ranks a little lower, away much lower.
+    Equal ranks are ordered by the person's id (stable pages).
+    """
+    base = (
+        TEXT_WEIGHT * text
+        + EXPERTISE_WEIGHT * math.log1p(max(expertise, 0.0))
+        + ENDORSEMENT_WEIGHT * math.log1p(max(endorsements, 0))
+    )
+    return base * AVAILABILITY_FACTORS.get(availability, 1.0)
+
+
+# --- The query -----------------------------------------------------------------
+@dataclass(frozen=True)
+class VocabularySkill:
+    pk: int
+    name: str
+    slug: str
+    # The words of the name and of each alias.
+    names: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    skills: dict[int, VocabularySkill]
+    # A one-word alias → the words of its skill's name.
+    aliases: dict[str, tuple[str, ...]]
+    # Every word of a skill name or alias, sorted (for prefix lookups), and
+    # the skills each word belongs to.
+    tokens: tuple[str, ...] = ()
+    skills_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def skill(self, pk: int) -> VocabularySkill | None:
+        return self.skills.get(pk)
+
+    def tokens_from(self, start: str) -> list[str]:
+        """The vocabulary's words that begin with `start`."""
+        low = bisect.bisect_left(self.tokens, start)
+        high = bisect.bisect_left(self.tokens, start + "\U0010ffff")
+        return list(self.tokens[low:high])
+
+
+def _build_vocabulary() -> Vocabulary:
+    aliases_of: dict[int, list[str]] = {}
+    for skill_id, alias in SkillAlias.objects.values_list("skill_id", "name"):
+        aliases_of.setdefault(skill_id, []).append(alias)
+    skills: dict[int, VocabularySkill] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    skills_of: dict[str, set[int]] = {}
+    for pk, name, slug in Skill.objects.values_list("pk", "name", "slug").order_by("pk"):
+        own = words(name).words
+        names = [own] + [words(alias).words for alias in aliases_of.get(pk, [])]
+        skills[pk] = VocabularySkill(pk, name, slug, tuple(n for n in names if n))
+        for token in {token for n in names for token in n}:
+            skills_of.setdefault(token, set()).add(pk)
+        for alias in aliases_of.get(pk, []):
+            alias_words = words(alias).words
+            if len(alias_words) == 1 and own:
+                aliases[alias_words[0]] = own
+    return Vocabulary(
+        skills,
+        aliases,
+        tuple(sorted(skills_of)),
+        {token: tuple(sorted(pks)) for token, pks in skills_of.items()},
+    )
+
+
+# The vocabulary is kept in each process, with a version in the shared cache:
+# reading a number is cheaper than unpickling a thousand skills per search.
+_local: dict[str, tuple[object, float, Vocabulary]] = {}
+
+
+def vocabulary() -> Vocabulary:
+    """The skills vocabulary with its aliases (skill events change its version)."""
+    version = cache.get(VOCABULARY_CACHE_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.set(VOCABULARY_CACHE_KEY, version, None)
+    held = _local.get("vocabulary")
+    now = time.monotonic()
+    if held is None or held[0] != version or now - held[1] > VOCABULARY_SECONDS:
+        held = (version, now, _build_vocabulary())
+        _local["vocabulary"] = held
+    return held[2]
+
+
+def forget_vocabulary() -> None:
+    cache.set(VOCABULARY_CACHE_KEY, time.time_ns(), None)
+    _local.pop("vocabulary", None)
+
+
+def _stem_length(word: str) -> int:
+    return len(word) if len(word) <= 4 else max(4, len(word) - 2)
+
+
+def same_word(query_word: str, token: str, *, prefix: bool = False) -> bool:
+    """Whether `token` is a form of `query_word` (charts: chart), or extends it as typed."""
+    if prefix and token.startswith(query_word):
+        return True
+    stem = _stem_length(query_word)
+    return token[:stem] == query_word[:stem] and abs(len(token) - len(query_word)) <= 3
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word and what else it may match: each alternative is words, all required."""
+
+    word: str
+    prefix: bool
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    def tokens(self) -> tuple[str, ...]:
+        return (self.word, *(token for alt in self.alternatives for token in alt))
+
+    def matches(self, token: str) -> bool:
+        if same_word(self.word, token, prefix=self.prefix):
+            return True
+        return any(len(alt) == 1 and same_word(alt[0], token) for alt in self.alternatives)
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    terms: tuple[Term, ...]
+    skill_ids: tuple[int, ...]  # the skills the query names
+    corrected: bool = False  # names within one edit were allowed
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def words(self) -> Words:
+        """Every word to highlight (aliases' skill names too)."""
+        tokens = tuple(dict.fromkeys(token for term in self.terms for token in term.tokens()))
+        return Words(tokens, prefix=False)
+
+
+# PostgreSQL's English configuration drops these from a query; FTS5 would
+# require them. Left out of a query with other words, both answer alike.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
+def parse(text: str) -> PeopleQuery:
+    """The terms of `text`, with aliases expanded, and the skills it names."""
+    parsed = words(text[:MAX_QUERY_CHARS])
+    vocab = vocabulary()
+    kept = [word for word in parsed.words if word not in STOP_WORDS] or list(parsed.words)
+    terms = []
+    for index, word in enumerate(kept):
+        prefix = parsed.prefix and index == len(kept) - 1 and word == parsed.words[-1]
+        alias = vocab.aliases.get(word)
+        alternatives = (alias,) if alias and alias != (word,) else ()
+        terms.append(Term(word, prefix, alternatives))
+    return PeopleQuery(tuple(terms), _named_skills(terms, vocab))
+
+
+def _named_skills(terms: list[Term], vocab: Vocabulary) -> tuple[int, ...]:
+    """Skills all of whose words (of the name or an alias) the query has;
+    failing that, skills any of whose words it has."""
+    matched: set[str] = set()
+    for term in terms:
+        for word in term.tokens():
+            start = word if term.prefix and word == term.word else word[: _stem_length(word)]
+            matched.update(token for token in vocab.tokens_from(start) if term.matches(token))
+    touched = sorted({pk for token in matched for pk in vocab.skills_of.get(token, ())})
+    full, partial = [], []
+    for pk in touched:
+        names = vocab.skills[pk].names
+        if any(all(token in matched for token in name) for name in names):
+            full.append(pk)
+        else:
+            partial.append(pk)
+    return tuple(full or partial[:50])
+
+
+def with_typos(query: PeopleQuery) -> PeopleQuery | None:
+    """`query` where each long word also matches name words one edit away; None if none are."""
+    variants = {term.word: deletions(term.word) for term in query.terms}
+    wanted = {
+        v for term in query.terms if len(term.word) >= TYPO_MIN_LENGTH for v in variants[term.word]
+    }
+    if not wanted:
+        return None
+    rows = NameVariant.objects.filter(variant__in=sorted(wanted)).values_list("variant", "token")
+    near: dict[str, set[str]] = {}
+    for variant, token in rows:
+        for term in query.terms:
+            if (
+                len(term.word) >= TYPO_MIN_LENGTH
+                and variant in variants[term.word]
+                and token != term.word
+                and edit_distance_at_most_one(term.word, token)
+            ):
+                near.setdefault(term.word, set()).add(token)
+    if not near:
+        return None
+    terms = tuple(
+        Term(
+            term.word,
+            term.prefix,
+            term.alternatives + tuple((token,) for token in sorted(near.get(term.word, ()))),
+        )
+        for term in query.terms
+    )
+    return PeopleQuery(terms, query.skill_ids, corrected=True)
+
+
+def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """Whether one insertion, deletion, substitution or swap of neighbours turns a into b."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+# --- Full-text SQL, by database -------------------------------------------------
+def _fts5_match(query: PeopleQuery, *, with_work: bool) -> str:
+    def quoted(word: str, prefix: bool = False) -> str:
+        return f'"{word}"' + ("*" if prefix else "")
+
+    parts = []
+    for term in query.terms:
+        options = [quoted(term.word, term.prefix)]
+        options += [
+            "(" + " AND ".join(quoted(word) for word in alternative) + ")"
+            for alternative in term.alternatives
+        ]
+        parts.append("(" + " OR ".join(options) + ")")
+    expression = " AND ".join(parts)
+    return expression if with_work else f"{{name skills about}} : ({expression})"
+
+
+def _tsquery(query: PeopleQuery, *, with_work: bool) -> str:
+    weights = "" if with_work else "ABC"
+
+    def lexeme(word: str, prefix: bool = False) -> str:
+        if prefix:
+            return f"{word}:*{weights}"
+        return f"{word}:{weights}" if weights else word
+
+    parts = []
+    for term in query.terms:
+        options = [lexeme(term.word, term.prefix)]
+        options += [
+            "(" + " & ".join(lexeme(word) for word in alternative) + ")"
+            for alternative in term.alternatives
+        ]
+        parts.append("(" + " | ".join(options) + ")")
+    return " & ".join(parts)
+
+
+def _match_sql(query: PeopleQuery, *, with_work: bool) -> tuple[str, str, list]:
+    """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`."""
+    if connection.vendor == "postgresql":
+        return (
+            "experts_persondocument d",
+            "d.search_vector @@ to_tsquery('english'::regconfig, %s)",
+            [_tsquery(query, with_work=with_work)],
+        )
+    return (
+        "experts_people_fts JOIN experts_persondocument d ON d.user_id = experts_people_fts.rowid",
+        "experts_people_fts MATCH %s",
+        [_fts5_match(query, with_work=with_work)],
+    )
+
+
+# --- Filters and visibility ------------------------------------------------------
+@dataclass(frozen=True)
+class PeopleFilters:
+    department: str = ""
+    location: str = ""
+    time_zone: str = ""
+    level: str = ""  # of a skill the query names
+    open_to_questions: bool = False
+
+
+def _visibility_sql(viewer: User) -> tuple[str, list] | None:
+    """An EXISTS over `people_visible_to(viewer)` for the document ``d``; None: nobody."""
+    people = people_visible_to(viewer).extra(where=['"accounts_user"."id" = d.user_id'])
+    try:
+        sql, params = people.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"EXISTS ({sql})", list(params)
+
+
+def _where(viewer: User, query: PeopleQuery, filters: PeopleFilters) -> tuple[str, list] | None:
+    visible = _visibility_sql(viewer)
+    if visible is None:
+        return None
+    parts, params = [visible[0]], list(visible[1])
+    if filters.department:
+        parts.append("LOWER(d.department) = %s")
+        params.append(filters.department.lower())
+    if filters.location:
+        parts.append("LOWER(d.location) = %s")
+        params.append(filters.location.lower())
+    if filters.time_zone:
+        parts.append("d.time_zone = %s")
+        params.append(filters.time_zone)
+    if filters.open_to_questions:
+        parts.append("d.open_to_questions = %s")
+        params.append(True)
+    if filters.level:
+        if not query.skill_ids:
+            return None
+        marks = ", ".join(["%s"] * len(query.skill_ids))
+        parts.append(
+            "EXISTS (SELECT 1 FROM experts_expertise e WHERE e.user_id = d.user_id"  # noqa: S608
+            f" AND e.level = %s AND e.skill_id IN ({marks}))"
+        )
+        params += [filters.level, *query.skill_ids]
+    return " AND ".join(parts), params
+
+
+CANDIDATE_COLUMNS = (
+    "d.user_id, d.name, d.skills, SUBSTR(d.about, 1, %s), d.availability"  # see RANKED_CHARS
+)
+
+
+def _candidates(
+    viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int
+) -> tuple[list[tuple], bool]:
+    """Up to `limit` matching people as (id, name, skills, about, availability),
+    more when capped (the named skills' strongest too), and whether more
+    matched than `limit`."""
+    where = _where(viewer, query, filters)
+    if where is None:
+        return [], False
+    where_sql, where_params = where
+    source, match, match_params = _match_sql(query, with_work=not viewer.is_guest)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
+            f" WHERE {match} AND {where_sql} LIMIT %s",
+            [RANKED_CHARS, *match_params, *where_params, limit + 1],
+        )
+        rows = cursor.fetchall()
+        if len(rows) <= limit:
+            return rows, False
+        rows = rows[:limit]
+        ids = {row[0] for row in rows}
+        if query.skill_ids:
+            strongest = list(
+                Expertise.objects.filter(skill_id__in=query.skill_ids)
+                .order_by("-score", "user_id")
+                .values_list("user_id", flat=True)[:limit]
+            )
+            extra = sorted(set(strongest) - ids)
+            if extra:
+                marks = ", ".join(["%s"] * len(extra))
+                cursor.execute(
+                    f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
+                    f" WHERE {match} AND {where_sql} AND d.user_id IN ({marks})",
+                    [RANKED_CHARS, *match_params, *where_params, *extra],
+                )
+                rows += cursor.fetchall()
+    return rows, True
+
+
+# --- Results -----------------------------------------------------------------------
+EVIDENCE_PHRASES = {
+    "accepted_answers": lambda n: ngettext("%(n)d accepted answer", "%(n)d accepted answers", n),
+    "endorsed_replies": lambda n: ngettext(
+        "%(n)d reply endorsed by a facilitator", "%(n)d replies endorsed by a facilitator", n
+    ),
+    "helpful_reactions": lambda n: ngettext(
+        "%(n)d “helpful” reaction", "%(n)d “helpful” reactions", n
+    ),
+    "facilitated_spaces": lambda n: ngettext(
+        "facilitates %(n)d space", "facilitates %(n)d spaces", n
+    ),
+    "helpful_requests": lambda n: ngettext(
+        "%(n)d helpful answer to an expert request", "%(n)d helpful answers to expert requests", n
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The counts of one `Expertise` row, as a search reads them."""
+
+    FIELDS = (
+        "user_id",
+        "skill_id",
+        "level",
+        "score",
+        "accepted_answers",
+        "endorsed_replies",
+        "helpful_reactions",
+        "endorsements",
+        "facilitated_spaces",
+        "helpful_requests",
+    )
+
+    user_id: int
+    skill_id: int
+    level: str
+    score: float
+    accepted_answers: int
+    endorsed_replies: int
+    helpful_reactions: int
+    endorsements: int
+    facilitated_spaces: int
+    helpful_requests: int
+
+
+@dataclass
+class MatchedSkill:
+    """A skill the query names, as this person holds it: level and evidence."""
+
+    skill: VocabularySkill
+    expertise: Expertise | Evidence
+
+    @property
+    def level_label(self) -> str:
+        level = self.expertise.level
+        return str(SkillClaim.Level(level).label) if level else _("No claim")
+
+    @property
+    def endorsements(self) -> int:
+        return self.expertise.endorsements
+
+    @property
+    def evidence(self) -> list[str]:
+        """Phrases such as "12 accepted answers", heaviest kind first (endorsements apart)."""
+        return [
+            phrase(count) % {"n": count}
+            for kind, phrase in EVIDENCE_PHRASES.items()
+            if (count := getattr(self.expertise, kind))
+        ]
+
+    @property
+    def reason(self) -> str:
+        """ "12 accepted answers on Kubernetes, endorsed by 8", or the bare claim."""
+        phrases = self.evidence
+        if phrases:
+            text = _("%(evidence)s on %(skill)s") % {
+                "evidence": ", ".join(phrases),
+                "skill": self.skill.name,
+            }
+        else:
+            text = _("%(skill)s: %(level)s") % {
+                "skill": self.skill.name,
+                "level": self.level_label.lower(),
+            }
+        if self.endorsements:
+            text += ", " + ngettext("endorsed by %(n)d", "endorsed by %(n)d", self.endorsements) % {
+                "n": self.endorsements
+            }
+        elif not phrases:
+            text += " " + _("(claimed, no evidence yet)")
+        return text
+
+
+@dataclass
+class PersonHit:
+    """One person found, and why."""
+
+    person: User
+    rank: float
+    name_html: SafeString
+    snippet_html: SafeString
+    skills: list[MatchedSkill]
+
+    @property
+    def availability(self) -> str:
+        return self.person.profile.availability
+
+    @property
+    def availability_label(self) -> str:
+        return str(Availability(self.availability).label)
+
+
+@dataclass
+class _Candidate:
+    user_id: int
+    name: str
+    skills: str
+    about: str
+    availability: str
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def text_relevance(
+    query: PeopleQuery, fields: dict[str, str], memo: dict[tuple[int, str], bool] | None = None
+) -> float:
+    """The mean, over the query's words, of the weight of the best field holding it.
+
+    `memo` remembers which words match which terms across the candidates of
+    one search (titles and skills repeat a lot).
+    """
+    if not query.terms:
+        return 0.0
+    memo = {} if memo is None else memo
+    tokenized: dict[str, frozenset[str]] = {}
+    # Heaviest field first: the first field that holds the word is its best.
+    order = sorted((name for name in fields if name in FIELD_WEIGHTS), key=FIELD_WEIGHTS.get)
+    order.reverse()
+    total = 0.0
+    for index, term in enumerate(query.terms):
+        best = FIELD_WEIGHTS["work"]  # the database matched it somewhere
+        for name in order:
+            found = tokenized.get(name)
+            if found is None:
+                text = fields[name] or ""
+                found = tokenized[name] = frozenset(t.casefold() for t in _TOKEN.findall(text))
+            if _holds(term, index, found, memo):
+                best = FIELD_WEIGHTS[name]
+                break
+        total += best
+    return total / len(query.terms)
+
+
+def _holds(
+    term: Term, index: int, found: frozenset[str], memo: dict[tuple[int, str], bool]
+) -> bool:
+    for token in found:
+        key = (index, token)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = term.matches(token)
+        if hit:
+            return True
+    return any(len(alt) > 1 and all(word in found for word in alt) for alt in term.alternatives)
+
+
+@dataclass
+class PeopleResults(Sequence):
+    """The people found, ranked; `is_capped` when more matched than were ranked."""
+
+    viewer: User
+    query: PeopleQuery
+    filters: PeopleFilters
+    _is_capped: bool = field(default=False, repr=False)
+    _ranked: list[int] | None = field(default=None, repr=False)
+    _candidates: dict[int, _Candidate] = field(default_factory=dict, repr=False)
+    _expertise: dict[int, list[Evidence]] = field(default_factory=dict, repr=False)
+    _ranks: dict[int, float] = field(default_factory=dict, repr=False)
+
+    def _ids(self) -> list[int]:
+        if self._ranked is None:
+            self._ranked = []
+            if self.query and self.viewer.is_authenticated and self.viewer.is_active:
+                self._rank()
+        return self._ranked
+
+    def _rank(self) -> None:
+        rows, self._is_capped = _candidates(self.viewer, self.query, self.filters, max_candidates())
+        if not rows and not self.query.corrected:
+            typo_query = with_typos(self.query)
+            if typo_query is not None:
+                self.query = typo_query
+                rows, self._is_capped = _candidates(
+                    self.viewer, self.query, self.filters, max_candidates()
+                )
+        if not rows:
+            return
+        self._candidates = {row[0]: _Candidate(*row) for row in rows}
+        ids = list(self._candidates)
+        if self.query.skill_ids:
+            # Plain rows, not models: a capped search reads hundreds of them.
+            rows = (
+                Expertise.objects.filter(user_id__in=ids, skill_id__in=self.query.skill_ids)
+                .order_by("-score", "skill_id")
+                .values_list(*Evidence.FIELDS)
+            )
+            for row in rows:
+                evidence = Evidence(*row)
+                self._expertise.setdefault(evidence.user_id, []).append(evidence)
+        ranks, memo = [], {}
+        for user_id, candidate in self._candidates.items():
+            held = self._expertise.get(user_id, [])
+            text = text_relevance(
+                self.query,
+                {"name": candidate.name, "skills": candidate.skills, "about": candidate.about},
+                memo,
+            )
+            rank = rank_person(
+                text=text,
+                expertise=sum(row.score for row in held),
+                endorsements=sum(row.endorsements for row in held),
+                availability=candidate.availability,
+            )
+            ranks.append((rank, user_id))
+        ranks.sort(key=lambda pair: (-pair[0], pair[1]))
+        self._ranks = {user_id: rank for rank, user_id in ranks}
+        self._ranked = [user_id for _rank, user_id in ranks]
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether more people matched than were ranked."""
+        self._ids()
+        return self._is_capped
+
+    def __len__(self) -> int:
+        return len(self._ids())
+
+    def count(self) -> int:
+        return len(self)
+
+    @overload
+    def __getitem__(self, index: int) -> PersonHit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PersonHit]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self._hits(self._ids()[index : index + 1])[0]
+        return self._hits(self._ids()[index])
+
+    def _hits(self, ids: list[int]) -> list[PersonHit]:
+        if not ids:
+            return []
+        people = people_visible_to(self.viewer).select_related("profile").in_bulk(ids)
+        vocab = vocabulary()
+        highlight = self.query.words()
+        hits = []
+        for user_id in ids:
+            person, candidate = people.get(user_id), self._candidates.get(user_id)
+            if person is None or candidate is None:  # gone between the queries
+                continue
+            skills = [
+                MatchedSkill(skill, row)
+                for row in self._expertise.get(user_id, [])
+                if (skill := vocab.skill(row.skill_id)) is not None
+            ]
+            snippet = mark_words(highlight, candidate.about, fragment_words=SNIPPET_WORDS)
+            hits.append(
+                PersonHit(
+                    person=person,
+                    rank=self._ranks[user_id],
+                    name_html=highlighted(mark_words(highlight, candidate.name)),
+                    snippet_html=highlighted(snippet),
+                    skills=skills,
+                )
+            )
+        return hits
+
+
+def search_people(
+    *, viewer: User, text: str, filters: PeopleFilters | None = None
+) -> PeopleResults:
+    """Search people `viewer` may see for `text`; empty when it has no words."""
+    return PeopleResults(viewer=viewer, query=parse(text), filters=filters or PeopleFilters())
+
+
+# --- The skill page ------------------------------------------------------------------
+def skill_experts(*, viewer: User, skill: Skill) -> QuerySet[Expertise]:
+    """People `viewer` may see who know `skill` (evidence, or a claim above
+    learning), strongest first."""
+    no_evidence = dict.fromkeys(EVIDENCE_KINDS, 0)
+    return (
+        Expertise.objects.filter(skill=skill, user__in=people_visible_to(viewer).values("pk"))
+        .exclude(level=SkillClaim.Level.LEARNING, **no_evidence)
+        .select_related("user__profile")
+        .order_by("-score", "user_id")
+    )
+
+
+def skill_learners(*, viewer: User, skill: Skill) -> QuerySet[SkillClaim]:
+    """People `viewer` may see who are learning `skill`, newest claim first."""
+    return (
+        SkillClaim.objects.filter(
+            skill=skill,
+            level=SkillClaim.Level.LEARNING,
+            user__in=people_visible_to(viewer).values("pk"),
+        )
+        .select_related("user__profile")
+        .order_by("-created_at", "pk")
+    )
+
+
+SKILL_PAGE_ITEMS = 10
+
+
+def skill_spaces(*, viewer: User, skill: Skill) -> list[Space]:
+    """Spaces tagged with `skill` that `viewer` may see, most members first."""
+    return list(
+        spaces_visible_to(viewer)
+        .filter(skills=skill)
+        .order_by("-member_count", "pk")[:SKILL_PAGE_ITEMS]
+    )
+
+
+def skill_threads(*, viewer: User, skill: Skill) -> list[Thread]:
+    """Newest threads tagged with `skill` whose space `viewer` may read (not hidden)."""
+    return list(
+        Thread.objects.filter(
+            skills=skill,
+            is_deleted=False,
+            is_hidden=False,
+            space__in=spaces_with_content_visible_to(viewer).values("pk"),
+        )
+        .select_related("space")
+        .order_by("-created_at", "-pk")[:SKILL_PAGE_ITEMS]
+    )
+
+
+def skill_vocabulary_entry(skill: Skill) -> VocabularySkill:
+    return VocabularySkill(skill.pk, skill.name, skill.slug, ())
