@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("agora.notifications.urls")),
     path("", include("agora.courses.urls")),
     path("", include("agora.search.urls")),
+    path("", include("agora.experts.urls")),
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):

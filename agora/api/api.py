@@ -208,6 +208,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from agora.accounts.api import router as people_router  # noqa: E402
 from agora.courses.api import router as courses_router  # noqa: E402
 from agora.discussions.api import router as discussions_router  # noqa: E402
+from agora.experts.api import router as experts_router  # noqa: E402
 from agora.notifications.api import router as notifications_router  # noqa: E402
 from agora.search.api import router as search_router  # noqa: E402
 from agora.spaces.api import router as spaces_router  # noqa: E402
@@ -218,3 +219,4 @@ api.add_router("/", discussions_router)
 api.add_router("/", notifications_router)
 api.add_router("/", courses_router)
 api.add_router("/", search_router)
+api.add_router("/", experts_router)
