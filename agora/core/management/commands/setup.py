@@ -31,3 +31,6 @@ class Command(BaseCommand):
         # The demo's events are delivered later, by the worker; search finds
         # the demo (and data from before search existed) right away.
         call_command("rebuild_search_index", if_empty=True, verbosity=0)
+        # Expertise scores for data from before the experts app (the demo
+        # computes its own).
+        call_command("refresh_expertise", if_empty=True, verbosity=0)
