@@ -150,7 +150,8 @@ def test_profile_page_query_count_is_flat(story, client_of, k8s, assert_flat_que
             talk.accept_answer(actor=fan, thread=thread, reply=reply)
         scoring.refresh(expert.pk)
 
-    assert_flat_query_count(lambda: client.get(expert.get_absolute_url()), grow=grow)
+    count = assert_flat_query_count(lambda: client.get(expert.get_absolute_url()), grow=grow)
+    assert count == 9  # session, user, person, feed, spaces, claims, expertise, endorsements
 
 
 def test_evidence_page_query_count_is_flat(story, client_of, k8s, assert_flat_query_count):
@@ -171,4 +172,5 @@ def test_evidence_page_query_count_is_flat(story, client_of, k8s, assert_flat_qu
             talk.react(user=fan, reply=reply, kind="helpful")
         scoring.refresh(expert.pk)
 
-    assert_flat_query_count(lambda: client.get(url), grow=grow)
+    count = assert_flat_query_count(lambda: client.get(url), grow=grow)
+    assert count == 18  # scoring.evidence's six reads, then one per kind of target
