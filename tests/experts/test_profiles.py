@@ -151,7 +151,7 @@ def test_profile_page_query_count_is_flat(story, client_of, k8s, assert_flat_que
         scoring.refresh(expert.pk)
 
     count = assert_flat_query_count(lambda: client.get(expert.get_absolute_url()), grow=grow)
-    assert count == 9  # session, user, person, feed, spaces, claims, expertise, endorsements
+    assert count == 9
 
 
 def test_evidence_page_query_count_is_flat(story, client_of, k8s, assert_flat_query_count):
