@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agora.accounts.models import Skill, SkillClaim, User
 from agora.accounts.permissions import people_visible_to
@@ -40,6 +41,41 @@ KIND_LABELS = {
 }
 
 
+def evidence_phrases(row: Expertise | None) -> list[str]:
+    """The evidence counts of `row` in words, the kinds it has only:
+    ["3 accepted answers", "2 endorsed replies", "endorsed by 5"]."""
+    if row is None:
+        return []
+    phrases = [
+        (
+            row.accepted_answers,
+            ngettext("%d accepted answer", "%d accepted answers", row.accepted_answers),
+        ),
+        (
+            row.endorsed_replies,
+            ngettext("%d endorsed reply", "%d endorsed replies", row.endorsed_replies),
+        ),
+        (
+            row.helpful_reactions,
+            ngettext("%d marked helpful", "%d marked helpful", row.helpful_reactions),
+        ),
+        (
+            row.facilitated_spaces,
+            ngettext("facilitates %d space", "facilitates %d spaces", row.facilitated_spaces),
+        ),
+        (
+            row.helpful_requests,
+            ngettext(
+                "%d helpful answer to a request",
+                "%d helpful answers to requests",
+                row.helpful_requests,
+            ),
+        ),
+        (row.endorsements, ngettext("endorsed by %d", "endorsed by %d", row.endorsements)),
+    ]
+    return [phrase % count for count, phrase in phrases if count]
+
+
 @dataclass
 class ProfileSkill:
     """One skill on a profile: the claim (None when only evidence shows it),
@@ -51,6 +87,10 @@ class ProfileSkill:
     endorsements: list[SkillEndorsement] = field(default_factory=list)
     endorsement_count: int = 0
     viewer_endorsement: SkillEndorsement | None = None
+
+    @property
+    def evidence(self) -> list[str]:
+        return evidence_phrases(self.expertise)
 
     @property
     def endorsers_shown(self) -> list[SkillEndorsement]:
@@ -186,6 +226,10 @@ class Evidence:
     now: datetime
     weights: list[tuple[str, float]]
     half_life_days: float
+
+    @property
+    def phrases(self) -> list[str]:
+        return evidence_phrases(self.expertise)
 
 
 def skill_evidence(*, viewer: User, person: User, skill: Skill) -> Evidence:

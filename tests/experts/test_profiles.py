@@ -20,9 +20,7 @@ def test_profile_shows_level_years_counts_and_endorsers(story, client_of, k8s):
     page = client_of(fan).get(expert.get_absolute_url()).content.decode()
     assert "Expert" in page
     assert "6 years" in page
-    assert "2 accepted answers" in page
-    assert "1 endorsed reply" in page
-    assert "endorsed by 1" in page
+    assert "2 accepted answers · 1 endorsed reply · endorsed by 1" in page
     assert reverse("skill_evidence", args=[expert.pk, k8s.slug]) in page
     assert "Fan Fane" in page
     assert "Endorsed by you" in page
