@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("agora.search.urls")),
     path("", include("agora.experts.requests_urls")),
     path("", include("agora.experts.search_urls")),
+    path("", include("agora.experts.urls")),
 ]
 
 if not settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"):

@@ -7,6 +7,7 @@ one transaction; views, the API and commands all call these.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -172,6 +173,33 @@ def _vocabulary_name(value: str, *, field: str, exclude_skill: int | None = None
             }
         )
     return clean
+
+
+TOO_MANY_SKILLS = gettext_lazy("Tag at most %(n)d skills.")
+UNKNOWN_SKILL = gettext_lazy("Choose skills from the list.")
+
+
+def skill_tags(skills: Sequence[Skill | int], *, limit: int) -> list[Skill]:
+    """The Skill rows of `skills` (Skill objects or ids), each once, in the given order:
+    the tags of a thread or a space.
+
+    Raise ValidationError on ``skills`` for more than `limit` or an unknown id.
+    """
+    ids: list[int] = []
+    for item in skills:
+        pk = item.pk if isinstance(item, Skill) else item
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise ValidationError({"skills": [UNKNOWN_SKILL]})
+        if pk not in ids:
+            ids.append(pk)
+    if len(ids) > limit:
+        raise ValidationError({"skills": [TOO_MANY_SKILLS % {"n": limit}]})
+    if not ids:
+        return []
+    found = Skill.objects.in_bulk(ids)
+    if len(found) != len(ids):
+        raise ValidationError({"skills": [UNKNOWN_SKILL]})
+    return [found[pk] for pk in ids]
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from agora.accounts.actions import TOO_MANY_SKILLS
 from agora.accounts.models import TIME_ZONE_CHOICES, OrgSettings, Profile, Skill, SkillClaim, User
 
 
@@ -156,3 +158,21 @@ class OrgSettingsForm(forms.ModelForm):
 
 def skill_vocabulary() -> list[str]:
     return list(Skill.objects.values_list("name", flat=True)[:2000])
+
+
+class SkillsField(forms.ModelMultipleChoiceField):
+    """Up to `limit` skills of the shared vocabulary, in a `<select multiple>`
+    (the tags of a thread or a space)."""
+
+    def __init__(self, *, limit: int, **kwargs) -> None:
+        self.limit = limit
+        kwargs.setdefault("queryset", Skill.objects.order_by("name"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Skills"))
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if value and len(set(value)) > self.limit:
+            raise ValidationError(TOO_MANY_SKILLS % {"n": self.limit}, code="max")
+        return super().clean(value)

@@ -17,6 +17,14 @@ LANGUAGE_PATTERN = (
 )
 
 
+class SkillTagOut(Schema):
+    """A skill a thread or a space is tagged with."""
+
+    id: int
+    name: str
+    slug: str
+
+
 class SkillClaimOut(Schema):
     skill: str
     slug: str

@@ -32,6 +32,8 @@ from agora.accounts.queries import (
     tokens_of,
 )
 from agora.core.pagination import paginate, paginate_feed
+from agora.experts.permissions import can_endorse
+from agora.experts.queries import profile_skills
 from agora.spaces.permissions import spaces_visible_to
 from agora.spaces.queries import person_feed, person_spaces
 
@@ -105,7 +107,8 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "person": person,
         "profile": profile,
         "contact": contact,
-        "skills": person_skills(person=person),
+        "skills": profile_skills(viewer=request.user, person=person),
+        "can_endorse": can_endorse(request.user, person),
         "memberships": person_spaces(viewer=request.user, person=person)[:50],
         "feed": feed,
         "is_me": person.pk == request.user.pk,

@@ -208,6 +208,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from agora.accounts.api import router as people_router  # noqa: E402
 from agora.courses.api import router as courses_router  # noqa: E402
 from agora.discussions.api import router as discussions_router  # noqa: E402
+from agora.experts.api import router as experts_router  # noqa: E402
 from agora.experts.requests_api import router as expert_requests_router  # noqa: E402
 from agora.experts.search_api import router as experts_search_router  # noqa: E402
 from agora.notifications.api import router as notifications_router  # noqa: E402
@@ -222,3 +223,4 @@ api.add_router("/", courses_router)
 api.add_router("/", search_router)
 api.add_router("/", expert_requests_router)
 api.add_router("/", experts_search_router)
+api.add_router("/", experts_router)

@@ -27,16 +27,26 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
-from agora.accounts.actions import change_org_role, set_skills, update_profile
+from agora.accounts.actions import (
+    add_skill_alias,
+    change_org_role,
+    set_skill_parent,
+    set_skills,
+    update_profile,
+)
 from agora.accounts.models import ContactVisibility, Skill, SkillClaim, User
 from agora.core.models import Event, Video
 from agora.courses.models import Attempt, Cohort, Completion, Course, Lesson, LessonPrompt
 from agora.demo.courses import course_steps
+from agora.demo.expertise import ALIASES, ENDORSEMENTS, PARENTS
 from agora.demo.media import demo_clip
 from agora.demo.people import COUNTRY_CODES, DOMAIN, PEOPLE, Person
 from agora.demo.spaces import FIRST, LATER, SpacePlan, Step
 from agora.discussions import actions as discussion_actions
 from agora.discussions.models import Reaction, Reply, Thread
+from agora.experts import actions as expert_actions
+from agora.experts import scoring
+from agora.experts.models import SkillEndorsement
 from agora.spaces import actions as space_actions
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 
@@ -56,6 +66,7 @@ ALREADY_BUILT = "The demo organization already exists; nothing changed."
 TIMESTAMPS: list[tuple[type, str]] = [
     (User, "date_joined"),
     (SkillClaim, "created_at"),
+    (SkillEndorsement, "created_at"),
     (Space, "created_at"),
     (Space, "last_activity_at"),
     (Membership, "created_at"),
@@ -133,9 +144,11 @@ class _Builder:
 
     def run(self) -> None:
         steps = [self._person_step(person) for person in PEOPLE]
+        steps.append(self._vocabulary_step)
         steps += [self._space_step(plan, ("create",)) for plan in FIRST]
         steps += [self._space_step(plan, op) for plan in FIRST for op in plan.steps]
         steps += self._interleave(LATER)
+        steps += [self._endorse_step(*endorsement) for endorsement in ENDORSEMENTS]
         # The course is written once its cohort space and weekly prompts exist.
         steps += course_steps(user=self._user, spaces=self.spaces, threads=self.threads)
         real_start = timezone.now()
@@ -210,6 +223,33 @@ class _Builder:
             # Advocates and learning staff are there to be asked; others vary.
             "open_to_questions": person.role in ("advocate", "staff") or rng.random() < 0.75,
         }
+
+    def _vocabulary_step(self) -> None:
+        """The admin adds the names people type for skills, and a few parents."""
+        admin = self._user(PEOPLE[0].key)
+        for name, aliases in ALIASES.items():
+            skill = Skill.objects.get(name=name)
+            for alias in aliases:
+                add_skill_alias(actor=admin, skill=skill, name=alias)
+        for name, parent in PARENTS.items():
+            set_skill_parent(
+                actor=admin,
+                skill=Skill.objects.get(name=name),
+                parent=Skill.objects.get(name=parent),
+            )
+
+    def _endorse_step(
+        self, endorser: str, person: str, skill: str, note: str
+    ) -> Callable[[], None]:
+        def step() -> None:
+            expert_actions.endorse_skill(
+                endorser=self._user(endorser),
+                person=self._user(person),
+                skill=Skill.objects.get(name=skill),
+                note=note,
+            )
+
+        return step
 
     # --- spaces ------------------------------------------------------------------------
 
@@ -344,6 +384,7 @@ class _Builder:
             visibility=plan.visibility,
             description=self._text(plan.description),
             parent=parent,
+            skills=[Skill.objects.get(name=name) for name in plan.skills],
         )
         self.spaces[plan.key] = space.pk
 
@@ -379,6 +420,10 @@ class _Builder:
             last_activity_at=Subquery(newest.values("created_at")[:1])
         )
         self.event_count = Event.objects.filter(actor_id__in=user_ids).count()
+        # Events reach the listeners later (the worker); the expertise the
+        # people pages and the expert search rank by is computed now, from the
+        # backdated evidence.
+        scoring.refresh_everyone()
 
 
 SEASONS = ["Winter", "Winter", "Spring", "Spring", "Spring", "Summer"]

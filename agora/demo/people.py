@@ -128,7 +128,7 @@ PEOPLE: list[Person] = [
         "marcus", "Marcus Johnson", "member", "Engineering", "Engineering Manager",
         "Austin", "America/Chicago",
         "Leadership:practitioner:5; Code review:practitioner:10; Hiring:practitioner:6; "
-        "TypeScript:practitioner:8",
+        "TypeScript:practitioner:8; Kubernetes:expert:3",
         "barbecue, team rituals, chess",
         "I manage the Web team. Ask me about running good one-to-ones, or about "
         "why the checkout page looks the way it does.",
@@ -137,7 +137,7 @@ PEOPLE: list[Person] = [
         "priya", "Priya Nair", "member", "Engineering", "Senior Frontend Engineer",
         "Bangalore", "Asia/Kolkata",
         "TypeScript:expert:8; React:expert:7; Accessibility:practitioner:5; "
-        "Design systems:practitioner:4",
+        "Design systems:practitioner:4; JavaScript:expert:10",
         "Carnatic music, web performance",
         "Frontend, performance and accessibility. I review pull requests with a screen "
         "reader switched on.",

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agora.demo.discussions import LITERACY_TALK, LITERACY_WELCOME, PYTHON_TALK, Step
+from agora.demo.expertise import ML_TALK, PLATFORM_TALK
 
 FACILITATOR, MEMBER, GUEST = "facilitator", "member", "guest"
 
@@ -58,6 +59,7 @@ class SpacePlan:
     description: str
     parent: str = ""
     steps: list[Step] = field(default_factory=list)
+    skills: tuple[str, ...] = ()  # the space's skill tags, by name
 
 
 LITERACY = """\
@@ -91,6 +93,7 @@ FIRST: list[SpacePlan] = [
             *joins("nina marcus samuel grace_k amara emily hannah"),
             ("archive",),
         ],
+        skills=("Data visualization", "Statistics"),
     ),
 ]
 
@@ -122,6 +125,7 @@ LATER: list[SpacePlan] = [
             *LITERACY_TALK,
             ("leave", "ben"),
         ],
+        skills=("Data visualization", "Statistics"),
     ),
     SpacePlan(
         "team-churn",
@@ -134,6 +138,7 @@ LATER: list[SpacePlan] = [
         "presentation live here.",
         parent="literacy",
         steps=[*adds("jamie leila hiro ethan"), ("role", "jamie", FACILITATOR)],
+        skills=("Churn analysis",),
     ),
     SpacePlan(
         "team-forecast",
@@ -145,6 +150,7 @@ LATER: list[SpacePlan] = [
         "revenue forecasts, and how would we know?",
         parent="literacy",
         steps=adds("olivia zanele tom aisha"),
+        skills=("Forecasting",),
     ),
     SpacePlan(
         "leading",
@@ -171,6 +177,7 @@ Places are limited to twelve; ask to join and tell us what you hope to practise.
             ("request", "sofia"),
             ("invite", "jamie", MEMBER),
         ],
+        skills=("Leadership", "Coaching"),
     ),
     SpacePlan(
         "pricing",
@@ -198,6 +205,7 @@ Current questions:
             ("invite_email", "jonas.berg@partner.example", GUEST),
             ("request", "samuel"),
         ],
+        skills=("Experiment design",),
     ),
     SpacePlan(
         "circle",
@@ -221,6 +229,7 @@ What is said in the circle stays in the circle.
             *adds("leila samuel tomasz hannah"),
             ("invite", "ethan", MEMBER),
         ],
+        skills=("Leadership", "Coaching"),
     ),
     SpacePlan(
         "python",
@@ -235,7 +244,9 @@ What is said in the circle stays in the circle.
             ("role", "ana", FACILITATOR),
             *joins("hannah fatima yuki lena hiro"),
             *PYTHON_TALK,
+            *ML_TALK,
         ],
+        skills=("Python", "Code review"),
     ),
     SpacePlan(
         "ask",
@@ -264,6 +275,7 @@ New colleagues: say hello and tell us what you are working on.
         "A community of practice for accessible design and code: audits, patterns, "
         "screen-reader tips and [WCAG 2.2](https://www.w3.org/TR/WCAG22/) questions.",
         steps=joins("noor grace_k priya ben yuki fatima helena sofia"),
+        skills=("Accessibility", "Design systems"),
     ),
     SpacePlan(
         "champions",
@@ -274,6 +286,7 @@ New colleagues: say hello and tell us what you are working on.
         "For the advocates who help colleagues learn socially: what worked, what "
         "didn't, and who needs a nudge. Ask to join if you would like to help.",
         steps=adds("kenji lena amara sofia helena daniel"),
+        skills=("Facilitation",),
     ),
     SpacePlan(
         "northstar",
@@ -284,6 +297,7 @@ New colleagues: say hello and tell us what you are working on.
         "Vendor consolidation for the {next_year} budget. **Confidential** until the "
         "announcement; invitation only.",
         steps=adds("olivia liam hiro marcus"),
+        skills=("Vendor management",),
     ),
     SpacePlan(
         "spreadsheets",
@@ -294,5 +308,21 @@ New colleagues: say hello and tell us what you are working on.
         "Bring a spreadsheet that hurts. We fix formulas, untangle lookups and "
         "decide together when it is time to move to a real database.",
         steps=joins("olivia diego tom emily nina jamie noor aisha"),
+        skills=("Excel", "Financial modelling"),
+    ),
+    SpacePlan(
+        "platform",
+        "Platform Guild",
+        "community",
+        "open",
+        "oskar",
+        "Kubernetes, Terraform and everything between a merge and production. Ask "
+        "here before you page anyone; the runbooks we write together live here too.",
+        steps=[
+            *joins("ana samuel kenji marcus fatima arjun priya tomasz"),
+            ("role", "kenji", FACILITATOR),
+            *PLATFORM_TALK,
+        ],
+        skills=("Kubernetes", "Terraform"),
     ),
 ]

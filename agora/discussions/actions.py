@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agora.accounts.actions import skill_tags
 from agora.accounts.models import Skill, User
 from agora.core.events import record
 from agora.core.uploads import CheckedFile, checked_file, delete_after_commit
@@ -76,8 +77,6 @@ NO_OPEN_FLAGS = gettext_lazy("This post has no open reports.")
 TOO_MANY_FILES = gettext_lazy("Attach at most %(n)d files.")
 NOT_THIS_POSTS_FILE = gettext_lazy("Choose files of this post.")
 MAX_ATTACHMENTS = 5
-TOO_MANY_SKILLS = gettext_lazy("Tag at most %(n)d skills.")
-UNKNOWN_SKILL = gettext_lazy("Choose skills from the list.")
 VIDEO_ONLY_SHOW_AND_TELL = gettext_lazy("Only show-and-tell posts carry a video.")
 MAX_THREAD_SKILLS = 5
 STANCE_COUNTERS = {
@@ -124,25 +123,8 @@ def _clean_text(title: str | None, body: str, *, needs_body: bool) -> tuple[str,
 
 
 def _clean_skills(skills: Sequence[Skill | int]) -> list[Skill]:
-    """The Skill rows of `skills` (Skill objects or ids), each once, in the given order.
-
-    Raise ValidationError on ``skills`` for more than MAX_THREAD_SKILLS or an unknown id.
-    """
-    ids: list[int] = []
-    for item in skills:
-        pk = item.pk if isinstance(item, Skill) else item
-        if isinstance(pk, bool) or not isinstance(pk, int):
-            raise ValidationError({"skills": [UNKNOWN_SKILL]})
-        if pk not in ids:
-            ids.append(pk)
-    if len(ids) > MAX_THREAD_SKILLS:
-        raise ValidationError({"skills": [TOO_MANY_SKILLS % {"n": MAX_THREAD_SKILLS}]})
-    if not ids:
-        return []
-    found = Skill.objects.in_bulk(ids)
-    if len(found) != len(ids):
-        raise ValidationError({"skills": [UNKNOWN_SKILL]})
-    return [found[pk] for pk in ids]
+    """The thread's tags: at most MAX_THREAD_SKILLS known skills (see `skill_tags`)."""
+    return skill_tags(skills, limit=MAX_THREAD_SKILLS)
 
 
 def _lock(reply: Reply) -> None:

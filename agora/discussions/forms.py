@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agora.accounts.forms import SkillsField
 from agora.accounts.models import Skill
 from agora.core.forms import VideoFieldsForm
-from agora.discussions.actions import MAX_THREAD_SKILLS, TOO_MANY_SKILLS
+from agora.discussions.actions import MAX_THREAD_SKILLS
 from agora.discussions.models import MAX_BODY, MAX_TITLE, Flag, Reply, Thread
 from agora.discussions.queries import REPLY_ORDERS
 
@@ -59,23 +59,6 @@ def with_file_changes(form: forms.Form, attachments) -> None:
         )
 
 
-class SkillsField(forms.ModelMultipleChoiceField):
-    """Up to MAX_THREAD_SKILLS skills of the shared vocabulary, in a `<select multiple>`."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("queryset", Skill.objects.order_by("name"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("Skills"))
-        kwargs.setdefault("help_text", _("Up to 5 skills this thread is about."))
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        if value and len(set(value)) > MAX_THREAD_SKILLS:
-            raise ValidationError(TOO_MANY_SKILLS % {"n": MAX_THREAD_SKILLS}, code="max")
-        return super().clean(value)
-
-
 class ThreadForm(VideoFieldsForm):
     field_order = ("kind", "title", "body", "post_first", "skills", "files")
 
@@ -93,7 +76,9 @@ class ThreadForm(VideoFieldsForm):
         required=False,
         help_text=_("Lesson prompts only: learners see classmates' replies after posting theirs."),
     )
-    skills = SkillsField()
+    skills = SkillsField(
+        limit=MAX_THREAD_SKILLS, help_text=_("Up to 5 skills this thread is about.")
+    )
     files = files_field()
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs) -> None:
@@ -117,7 +102,9 @@ class ThreadEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, **MENTION_ATTRS}),
         help_text=_("Markdown."),
     )
-    skills = SkillsField()
+    skills = SkillsField(
+        limit=MAX_THREAD_SKILLS, help_text=_("Up to 5 skills this thread is about.")
+    )
 
     def __init__(self, *args, attachments=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

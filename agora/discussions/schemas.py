@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from agora.accounts.schemas import SkillTagOut
 from agora.api.schemas import Id, In, Omittable, VideoOut, choice, video_out
 from agora.core.models import Event
 from agora.discussions.actions import MAX_THREAD_SKILLS
@@ -65,12 +66,6 @@ class StancesOut(Schema):
     agree: int
     disagree: int
     alternative: int
-
-
-class SkillTagOut(Schema):
-    id: int
-    name: str
-    slug: str
 
 
 class ThreadOut(Schema):

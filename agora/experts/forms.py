@@ -1,4 +1,4 @@
-"""Forms for asking an expert and closing a request."""
+"""Forms of the experts app: asking an expert, closing a request, endorsing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agora.accounts.models import Skill
 from agora.discussions.models import MAX_BODY, MAX_TITLE
+from agora.experts.models import MAX_NOTE
 
 
 class AskForm(forms.Form):
@@ -41,3 +42,18 @@ class AnsweredForm(forms.Form):
 
     def helpful_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("helpful") or "")
+
+
+class EndorseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.TextInput(attrs={"placeholder": _("What have they helped you with?")}),
+    )
+
+
+class EndorsementVisibilityForm(forms.Form):
+    hidden = forms.TypedChoiceField(
+        choices=[("1", _("Hide")), ("0", _("Show"))], coerce=lambda value: value == "1"
+    )

@@ -46,7 +46,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from agora.accounts.models import SkillClaim
+from agora.accounts.models import SkillClaim, User
 from agora.discussions.models import Reaction, Reply, Thread
 from agora.experts.models import Expertise, ExpertRequest, SkillEndorsement
 from agora.spaces.models import Membership
@@ -263,3 +263,21 @@ def people_in_threads(thread_ids: Iterable[int]) -> set[int]:
         Q(endorsed_at__isnull=False) | Q(helpful_count__gt=0) | Q(pk=F("thread__accepted_reply_id"))
     )
     return set(evidence_replies.values_list("author_id", flat=True).distinct())
+
+
+def refresh_everyone(*, only_scored: bool = False) -> int:
+    """Refresh the expertise of every active person (or, with `only_scored`, of
+    the people who have expertise rows: enough to let old evidence decay).
+
+    Return how many people were refreshed. Safe to run at any time; the
+    ``refresh_expertise`` command runs it.
+    """
+    if only_scored:
+        people = Expertise.objects.values_list("user_id", flat=True).distinct().order_by()
+    else:
+        people = User.objects.filter(is_active=True).values_list("pk", flat=True)
+    count = 0
+    for user_id in people.iterator(chunk_size=500):
+        refresh(user_id)
+        count += 1
+    return count

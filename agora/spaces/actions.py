@@ -7,6 +7,7 @@ could remove the last one lock the space row and refuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agora.accounts.models import User
+from agora.accounts.actions import skill_tags
+from agora.accounts.models import Skill, User
 from agora.core.events import record
 from agora.core.markdown import render_markdown
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
@@ -46,6 +48,8 @@ ALREADY_INVITED = gettext_lazy("This person already has a pending invitation.")
 ALREADY_REQUESTED = gettext_lazy("You have already asked to join; the facilitators will decide.")
 REQUEST_CLOSED = gettext_lazy("This request has already been decided.")
 SPACE_FIELDS = {"name", "slug", "description", "kind", "visibility", "status", "parent"}
+# Skill tags: facilitating a tagged space is evidence of the skill (experts.scoring).
+MAX_SPACE_SKILLS = 8
 
 
 def _snapshot(space: Space) -> dict[str, Any]:
@@ -115,8 +119,10 @@ def create_space(
     description: str = "",
     slug: str = "",
     parent: Space | None = None,
+    skills: Sequence[Skill | int] = (),
 ) -> Space:
-    """Create a space with `creator` as its first facilitator; record ``space.created``."""
+    """Create a space with `creator` as its first facilitator, tagged with `skills`;
+    record ``space.created``."""
     if not can_create_space(creator, kind):
         raise PermissionDenied(CANNOT_CREATE)
     name = " ".join((name or "").split())
@@ -132,18 +138,34 @@ def create_space(
     _clean_parent(creator, parent, None)
     _clean_description(space)
     space.full_clean()
+    tags = skill_tags(skills, limit=MAX_SPACE_SKILLS)
     space.description_html = render_markdown(space.description)
     space.save()
+    space.skills.set(tags)
     _add_member(space, creator, Membership.Role.FACILITATOR)
-    record(actor=creator, verb="space.created", obj=space, space=space, **_snapshot(space))
+    record(
+        actor=creator,
+        verb="space.created",
+        obj=space,
+        space=space,
+        **({"skills": [skill.slug for skill in tags]} if tags else {}),
+        **_snapshot(space),
+    )
     return space
 
 
 @transaction.atomic
 def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
-    """Change a space's settings (name, slug, description, kind, visibility, status, parent)."""
+    """Change a space's settings (name, slug, description, kind, visibility, status,
+    parent) and skill tags (`skills`: Skill objects or ids, replacing the tags).
+
+    Record ``space.updated`` whose ``fields`` name what was sent, and "skills"
+    only when the tags changed (facilitators' expertise follows them).
+    """
     if not can_manage(actor, space):
         raise PermissionDenied(CANNOT_MANAGE)
+    skills_sent = "skills" in changes
+    tags = skill_tags(changes.pop("skills") or [], limit=MAX_SPACE_SKILLS) if skills_sent else []
     unknown = set(changes) - SPACE_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
@@ -169,16 +191,22 @@ def update_space(*, actor: User, space: Space, **changes: Any) -> Space:
     # Only the settings: member_count and last_activity_at move under other
     # writers, and this instance may be older than them.
     space.save(update_fields=[*sorted(SPACE_FIELDS), "description_html"])
+    fields = set(changes) - {"status"}
+    if skills_sent and {s.pk for s in tags} != set(space.skills.values_list("pk", flat=True)):
+        space.skills.set(tags)
+        fields.add("skills")
     if space.status != old_status:
         verb = "space.archived" if space.is_archived else "space.restored"
         record(actor=actor, verb=verb, obj=space, space=space, **_snapshot(space))
-    if set(changes) - {"status"}:
+    if fields:
+        extra = {"skills": [skill.slug for skill in tags]} if "skills" in fields else {}
         record(
             actor=actor,
             verb="space.updated",
             obj=space,
             space=space,
-            fields=sorted(set(changes) - {"status"}),
+            fields=sorted(fields),
+            **extra,
             **_snapshot(space),
         )
     return space

@@ -78,7 +78,7 @@ def list_spaces(request: HttpRequest, filters: Query[SpaceFilter]):
     """Spaces I may see: all active ones, or mine (archived included)."""
     return space_directory(
         viewer=request.user, scope=filters.scope, kind=filters.kind or "", query=filters.q
-    )
+    ).prefetch_related("skills")
 
 
 @router.post("/spaces", response={201: SpaceOut}, url_name="space_create")

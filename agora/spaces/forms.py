@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agora.accounts.forms import SkillsField
+from agora.spaces.actions import MAX_SPACE_SKILLS
 from agora.spaces.models import Membership, Space
 from agora.spaces.permissions import allowed_kinds
 from agora.spaces.queries import SCOPES, parent_choices
@@ -14,6 +16,12 @@ class SpaceForm(forms.ModelForm):
         max_length=80,
         required=False,
         help_text=_("Part of the space's link. Leave empty to make one from the name."),
+    )
+    skills = SkillsField(
+        limit=MAX_SPACE_SKILLS,
+        help_text=_(
+            "Up to 8 skills this space is about. Its facilitators show up as people who know them."
+        ),
     )
 
     class Meta:
@@ -38,6 +46,8 @@ class SpaceForm(forms.ModelForm):
         )
         self.fields["parent"].required = False
         self.fields["parent"].empty_label = _("None")
+        if self.instance.pk and "skills" not in self.initial:
+            self.initial["skills"] = [skill.pk for skill in self.instance.skills.all()]
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug", "")

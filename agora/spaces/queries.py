@@ -13,7 +13,7 @@ from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import spaces_visible_to, spaces_with_content_visible_to
 
 if TYPE_CHECKING:
-    from agora.accounts.models import User
+    from agora.accounts.models import Skill, User
 
 SCOPES = ("all", "mine")
 
@@ -126,3 +126,8 @@ def parent_choices(*, viewer: User, exclude: Space | None = None) -> QuerySet[Sp
 def child_spaces(*, viewer: User, space: Space) -> QuerySet[Space]:
     """Spaces inside `space` that `viewer` may see (project teams in a course)."""
     return spaces_visible_to(viewer).filter(parent=space).order_by("name", "pk")
+
+
+def space_skills(*, space: Space) -> list[Skill]:
+    """The skills `space` is tagged with, by name."""
+    return list(space.skills.order_by("name").only("pk", "name", "slug"))

@@ -1,12 +1,14 @@
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from agora.accounts.schemas import SkillTagOut
 from agora.api.schemas import Id, In, Omittable, choice
 from agora.core.feed import describe
 from agora.core.models import Event
+from agora.spaces.actions import MAX_SPACE_SKILLS
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 
 Kind = choice(Space.Kind)
@@ -31,10 +33,16 @@ class SpaceOut(Schema):
     created_at: datetime
     last_activity_at: datetime
     url: str
+    skills: list[SkillTagOut] = Field(description="The skills the space is tagged with, by name.")
 
     @staticmethod
     def resolve_url(obj: Space) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_skills(obj: Space) -> list[dict[str, Any]]:
+        skills = sorted(obj.skills.all(), key=lambda skill: (skill.name.casefold(), skill.pk))
+        return [{"id": s.pk, "name": s.name, "slug": s.slug} for s in skills]
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -60,6 +68,11 @@ class SpaceIn(In):
     kind: Kind = Space.Kind.COMMUNITY
     visibility: Visibility = Space.Visibility.OPEN
     parent_id: Id | None = Field(default=None, description="The space this one sits in.")
+    skills: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_SPACE_SKILLS,
+        description="Ids of up to 8 skills of the shared vocabulary the space is about.",
+    )
 
 
 class SpacePatch(In):
@@ -72,6 +85,10 @@ class SpacePatch(In):
     visibility: Visibility = Omittable()
     status: SpaceStatus = Omittable()
     parent_id: Id | None = Field(default=None, description="null: a top-level space.")
+    skills: list[Id] = Omittable(
+        max_length=MAX_SPACE_SKILLS,
+        description="Ids of up to 8 skills (replacing the space's tags; [] removes them).",
+    )
 
 
 class MemberOut(Schema):

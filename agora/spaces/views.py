@@ -46,6 +46,7 @@ from agora.spaces.queries import (
     space_invitations,
     space_join_requests,
     space_members,
+    space_skills,
 )
 
 
@@ -129,6 +130,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx and request.GET.get("page"):
         return render(request, "spaces/space_detail.html#feed", context)
     context["request_form"] = JoinRequestForm()
+    context["space_skills"] = space_skills(space=space)
     return render(request, "spaces/space_detail.html", context)
 
 

@@ -195,8 +195,8 @@ def test_person_page_shows_profile_skills_and_interests(client_of, member, perso
     assert "<h1>Pia Person</h1>" in html
     assert '<p class="lead">Data scientist</p>' in html
     assert [c.skill.name for c in response.context["skills"]] == ["Python", "SQL"]
-    assert 'Python <span class="muted">· Expert · 7 years</span>' in html
-    assert 'SQL <span class="muted">· Practitioner</span>' in html
+    assert 'Python</a> <span class="muted small">Expert · 7 years</span>' in html
+    assert 'SQL</a> <span class="muted small">Practitioner</span>' in html
     assert '<li class="tag">statistics</li><li class="tag">hiking</li>' in html
     assert "Edit profile</a></p>" not in html.split("<main", 1)[1]
 
@@ -345,7 +345,7 @@ def test_person_page_query_count_is_flat(client_of, member, person, assert_flat_
         make_space(creator=person, visibility=Space.Visibility.SECRET)
 
     client = client_of(member)
-    assert_flat_query_count(lambda: client.get(f"/people/{person.pk}/"), grow=grow, limit=9)
+    assert_flat_query_count(lambda: client.get(f"/people/{person.pk}/"), grow=grow, limit=10)
 
 
 # --- Profile editing ---------------------------------------------------------------

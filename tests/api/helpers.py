@@ -64,6 +64,10 @@ def space_json(space: Space) -> dict[str, Any]:
         "created_at": iso(space.created_at),
         "last_activity_at": iso(space.last_activity_at),
         "url": f"/spaces/{space.slug}/",
+        "skills": [
+            {"id": skill.pk, "name": skill.name, "slug": skill.slug}
+            for skill in space.skills.order_by("name", "pk")
+        ],
     }
 
 

@@ -12,24 +12,36 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from agora.accounts.models import Profile, SkillClaim, User
+from agora.accounts.actions import skill_named
+from agora.accounts.models import Profile, Skill, SkillClaim, User
 from agora.core.management.commands.setup import NO_DEMO_IN_PRODUCTION
 from agora.core.models import Event
 from agora.courses.models import Attempt, Completion, Course, LessonPrompt
 from agora.courses.permissions import courses_visible_to
 from agora.demo import ALREADY_BUILT, DEMO_LOGINS, DEMO_PASSWORD, WEEKS, _calendar, build_demo
 from agora.discussions.models import Reaction, Reply, Thread
+from agora.experts.models import Expertise, SkillEndorsement
 from agora.spaces.models import Invitation, JoinRequest, Membership, Space
 from agora.spaces.permissions import spaces_visible_to
 from tests.videos import HAS_FFMPEG
 
 pytestmark = pytest.mark.django_db
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def evidence_count_gt_zero() -> Q:
+    return (
+        Q(accepted_answers__gt=0)
+        | Q(endorsed_replies__gt=0)
+        | Q(helpful_reactions__gt=0)
+        | Q(endorsements__gt=0)
+        | Q(facilitated_spaces__gt=0)
+    )
 
 
 @pytest.fixture(scope="class")
@@ -53,7 +65,7 @@ class TestDemoOrganization:
     """Read-only checks on one build of the demo."""
 
     def test_demo_has_about_forty_people_in_every_org_role(self, demo):
-        assert demo.startswith("Built the demo organization: 40 people, 13 spaces and ")
+        assert demo.startswith("Built the demo organization: 40 people, 14 spaces and ")
         assert Counter(User.objects.values_list("org_role", flat=True)) == {
             "admin": 1,
             "staff": 2,
@@ -112,7 +124,7 @@ class TestDemoOrganization:
 
     def test_demo_spaces_cover_every_kind_visibility_status_and_role(self, demo):
         spaces = Space.objects.all()
-        assert spaces.count() == 13
+        assert spaces.count() == 14
         assert set(spaces.values_list("kind", flat=True)) == set(Space.Kind.values)
         assert set(spaces.values_list("visibility", flat=True)) == set(Space.Visibility.values)
         assert set(spaces.values_list("status", flat=True)) == set(Space.Status.values)
@@ -167,21 +179,21 @@ class TestDemoOrganization:
             "profile.updated": 40,
             "profile.skills_changed": 40,
             "person.role_changed": 8,
-            "space.created": 13,
-            "space.joined": 102,
+            "space.created": 14,
+            "space.joined": 110,
             "space.left": 1,
             "space.updated": 1,
             "space.archived": 1,
             "invitation.sent": 43,
             "join.requested": 5,
             "join.declined": 1,
-            "member.role_changed": 2,
-            "thread.started": 9,
+            "member.role_changed": 3,
+            "thread.started": 14,
             "thread.moderated": 1,
-            "reply.posted": 43,
-            "reply.reacted": 19,
-            "reply.endorsed": 4,
-            "answer.accepted": 2,
+            "reply.posted": 54,
+            "reply.reacted": 28,
+            "reply.endorsed": 7,
+            "answer.accepted": 7,
             "course.created": 1,
             "course.instructor_added": 1,
             "cohort.added": 1,
@@ -191,6 +203,9 @@ class TestDemoOrganization:
             "check.updated": 4,
             "check.attempted": 6,
             "lesson.completed": 23,
+            "skill.alias_added": 15,
+            "skill.moved": 5,
+            "skill.endorsed": 26,
         }
 
     def test_demo_course_discussions_are_lively(self, demo):
@@ -248,14 +263,18 @@ class TestDemoOrganization:
                 "author__email", "endorsed_by__email"
             )
         ) == [
+            ("arjun.mehta@demo.agora.test", "ana.ribeiro@demo.agora.test"),
             ("member@demo.agora.test", "lena.fischer@demo.agora.test"),
             ("member@demo.agora.test", "lena.fischer@demo.agora.test"),
             ("olivia.bennett@demo.agora.test", "instructor@demo.agora.test"),
+            ("oskar.lindqvist@demo.agora.test", "kenji.watanabe@demo.agora.test"),
+            ("oskar.lindqvist@demo.agora.test", "kenji.watanabe@demo.agora.test"),
             ("priya.nair@demo.agora.test", "kenji.watanabe@demo.agora.test"),
         ]  # fmt: skip
         community = Space.objects.get(name="Python Guild")
         assert sorted(community.threads.values_list("kind", "accepted_reply__author__email")) == [
             ("discussion", None),
+            ("question", "arjun.mehta@demo.agora.test"),
             ("question", "priya.nair@demo.agora.test"),
         ]
 
@@ -295,6 +314,39 @@ class TestDemoOrganization:
         learner = User.objects.get(email="member@demo.agora.test")
         assert list(courses_visible_to(learner)) == [course]
         assert Completion.objects.filter(user=learner).count() == 4
+
+    def test_demo_experts_are_found_by_their_evidence(self, demo, client):
+        """Oskar is the Kubernetes expert by his work; Marcus only claims it."""
+        kubernetes = skill_named("k8s")
+        assert kubernetes.name == "Kubernetes"
+        rows = list(
+            Expertise.objects.filter(skill=kubernetes).order_by("-score").select_related("user")
+        )
+        assert rows[0].user.name == "Oskar Lindqvist"
+        oskar = rows[0]
+        assert (oskar.accepted_answers, oskar.endorsed_replies, oskar.endorsements) == (4, 2, 5)
+        assert oskar.facilitated_spaces == 1
+        marcus = next(row for row in rows if row.user.name == "Marcus Johnson")
+        assert marcus.level == "expert"
+        assert marcus.evidence_count == 0
+        assert oskar.score > 10 * marcus.score
+        # Expertise is computed at the end of the build, not left to the worker.
+        assert Expertise.objects.filter(evidence_count_gt_zero()).count() >= 20
+        top_ml = Expertise.objects.filter(skill__name="Machine learning").order_by("-score")[0]
+        assert top_ml.user.name == "Arjun Mehta"
+        assert skill_named("ML").name == "Machine learning"
+        assert skill_named("JS").name == "JavaScript"
+        assert Skill.objects.get(name="Django").parent.name == "Python"
+        assert Space.objects.filter(skills__isnull=True).count() == 1  # "Ask anything"
+        assert SkillEndorsement.objects.exclude(note="").count() >= 15
+        # The pages show it.
+        client.force_login(User.objects.get(email="member@demo.agora.test"))
+        profile = client.get(f"/people/{oskar.user_id}/").content.decode()
+        assert "4 accepted answers" in profile
+        assert "endorsed by 5" in profile
+        evidence = client.get(f"/people/{oskar.user_id}/skills/{kubernetes.slug}/")
+        assert evidence.status_code == 200
+        assert "Got our staging cluster back in ten minutes." in evidence.content.decode()
 
     def test_demo_posts_are_backdated_with_their_events(self, demo):
         started = dict(

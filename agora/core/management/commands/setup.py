@@ -31,4 +31,7 @@ class Command(BaseCommand):
         # The demo's events are delivered later, by the worker; search finds
         # the demo (and data from before search existed) right away.
         call_command("rebuild_search_index", if_empty=True, verbosity=0)
+        # Expertise scores for data from before the experts app (the demo
+        # computes its own), then the people index, which lists them.
+        call_command("refresh_expertise", if_empty=True, verbosity=0)
         call_command("rebuild_people_index", if_empty=True, verbosity=0)
