@@ -54,7 +54,8 @@ screenshots: install-test
 		tests/browser/test_discussions.py tests/browser/test_discussions_more.py \
 		tests/browser/test_courses.py tests/browser/test_course_journey.py \
 		tests/browser/test_notifications.py tests/browser/test_search.py \
-		tests/browser/test_video.py
+		tests/browser/test_video.py tests/browser/test_expert_finder.py \
+		tests/browser/test_expert_requests.py
 
 # Refresh the translation catalogs (needs GNU gettext) after changing strings.
 messages: install
