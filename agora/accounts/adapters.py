@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from agora.accounts.models import OrgSettings, Profile, User
+from agora.core.events import record
 
 INVITATION_SESSION_KEY = "agora_invitation_token"
 INVITED_ADDRESS_ONLY = _("Sign up with the address your invitation was sent to.")
@@ -88,4 +89,5 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
             Profile.objects.get_or_create(user=user)
+            record(actor=user, verb="person.joined", obj=user)
         return user

@@ -144,7 +144,13 @@ def _reply_or_thread_author(event: Event) -> int | None:
     return None
 
 
-@listener("profile.updated", "profile.skills_changed", "person.role_changed", "space.joined")
+@listener(
+    "person.joined",
+    "profile.updated",
+    "profile.skills_changed",
+    "person.role_changed",
+    "space.joined",
+)
 def index_profile(event: Event) -> None:
     """A profile edit is findable as soon as this runs (the target is the person)."""
     if event.verb == "profile.skills_changed":  # it may have added skills

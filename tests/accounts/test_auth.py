@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from agora.accounts.adapters import INVITED_ADDRESS_ONLY
 from agora.accounts.models import OrgSettings, User
+from agora.core.models import Event
+from agora.experts.search_queries import search_people
 from agora.spaces.actions import invite, revoke_invitation
 from tests.factories import PASSWORD, UserFactory
 
@@ -345,3 +347,13 @@ def test_signups_from_one_address_are_throttled_per_hour(client):
     )
     assert elsewhere.status_code == 302
     assert User.objects.filter(email="one-more@example.test").exists() is True
+
+
+def test_a_newcomer_is_findable_in_the_expert_finder_once_signed_up(
+    client, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGNUP_URL, signup_data())
+    user = User.objects.get(email="newcomer@example.test")
+    assert Event.objects.filter(verb="person.joined", target_id=user.pk).exists()
+    assert [hit.person.pk for hit in search_people(viewer=member, text="Newcomer")[:5]] == [user.pk]
