@@ -12,10 +12,13 @@ The query language, the same on both databases:
 - when nothing matches, a word within one edit of a word of someone's name
   matches that name ("Hamiltn" finds Hamilton; `NameVariant`).
 
-Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`): the first matches in
-index order, plus, when capped, the strongest people on the skills the
-query names (from `Expertise`'s (skill, score) index). Only candidates are
-ranked, by `rank_person` — the one ranking formula.
+Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`, at most
+`PEOPLE_MAX_CANDIDATES`): the first matches in index order, plus, when
+capped, the strongest people on the skills the query names (from
+`Expertise`'s (skill, score) index). When those skills have many holders,
+their strongest `STRONGEST_CANDIDATES` are ranked beside only the first
+`SAMPLE_BESIDE_STRONGEST` matches. Only candidates are ranked, by
+`rank_person` — the one ranking formula.
 
 Visibility: people per `people_visible_to`; guests never match on the
 posts sample of the index, and snippets come only from profile fields (title,
@@ -65,8 +68,16 @@ VOCABULARY_CACHE_KEY = "experts:vocabulary"
 VOCABULARY_SECONDS = 300
 
 
+# People search ranks at most this many of the text matches (fewer than the
+# posts search may): a word most people have ("engineer") ties them on text,
+# and equal ranks go by id, which is also the index's order, so ranking more
+# of them moves only the rare holder of the word in a name or skill, far down
+# the index, onto the page, at the price of every such search.
+PEOPLE_MAX_CANDIDATES = 200
+
+
 def max_candidates() -> int:
-    return settings.AGORA_SEARCH_MAX_CANDIDATES
+    return min(settings.AGORA_SEARCH_MAX_CANDIDATES, PEOPLE_MAX_CANDIDATES)
 
 
 # --- Ranking -------------------------------------------------------------------
