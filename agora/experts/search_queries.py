@@ -12,10 +12,13 @@ The query language, the same on both databases:
 - when nothing matches, a word within one edit of a word of someone's name
   matches that name ("Hamiltn" finds Hamilton; `NameVariant`).
 
-Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`): the first matches in
-index order, plus, when capped, the strongest people on the skills the
-query names (from `Expertise`'s (skill, score) index). Only candidates are
-ranked, by `rank_person` — the one ranking formula.
+Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`, at most
+`PEOPLE_MAX_CANDIDATES`): the first matches in index order, plus, when
+capped, the strongest people on the skills the query names (from
+`Expertise`'s (skill, score) index). When those skills have many holders,
+their strongest `STRONGEST_CANDIDATES` are ranked beside only the first
+`SAMPLE_BESIDE_STRONGEST` matches. Only candidates are ranked, by
+`rank_person` — the one ranking formula.
 
 Visibility: people per `people_visible_to`; guests never match on the
 posts sample of the index, and snippets come only from profile fields (title,
@@ -31,6 +34,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
@@ -64,8 +68,16 @@ VOCABULARY_CACHE_KEY = "experts:vocabulary"
 VOCABULARY_SECONDS = 300
 
 
+# People search ranks at most this many of the text matches (fewer than the
+# posts search may): a word most people have ("engineer") ties them on text,
+# and equal ranks go by id, which is also the index's order, so ranking more
+# of them moves only the rare holder of the word in a name or skill, far down
+# the index, onto the page, at the price of every such search.
+PEOPLE_MAX_CANDIDATES = 200
+
+
 def max_candidates() -> int:
-    return settings.AGORA_SEARCH_MAX_CANDIDATES
+    return min(settings.AGORA_SEARCH_MAX_CANDIDATES, PEOPLE_MAX_CANDIDATES)
 
 
 # --- Ranking -------------------------------------------------------------------
@@ -215,6 +227,41 @@ class Term:
         if same_word(self.word, token, prefix=self.prefix):
             return True
         return any(len(alt) == 1 and same_word(alt[0], token) for alt in self.alternatives)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """A regular expression that finds, in casefolded text, a token that
+        `matches` (a whole word), or the first word of a several-word alternative."""
+        options = [_word_pattern(self.word, prefix=self.prefix)]
+        options += [_word_pattern(alt[0]) for alt in self.alternatives if len(alt) == 1]
+        return re.compile(f"{_START}(?:{'|'.join(options)}){_END}")
+
+    @cached_property
+    def phrases(self) -> tuple[tuple[re.Pattern[str], ...], ...]:
+        """Per several-word alternative, one pattern per word (each must be found)."""
+        return tuple(
+            tuple(re.compile(f"{_START}{re.escape(word)}{_END}") for word in alt)
+            for alt in self.alternatives
+            if len(alt) > 1
+        )
+
+    def found_in(self, text: str) -> bool:
+        """Whether casefolded `text` holds this term (a form of the word or an alternative)."""
+        if self.pattern.search(text):
+            return True
+        return any(all(p.search(text) for p in phrase) for phrase in self.phrases)
+
+
+# A token is a run of letters and digits (`_TOKEN`): these bound a whole one.
+_START, _END = r"(?<![^\W_])", r"(?![^\W_])"
+
+
+def _word_pattern(word: str, *, prefix: bool = False) -> str:
+    """The tokens `same_word(word, token, prefix=prefix)` accepts, as a pattern."""
+    stem = _stem_length(word)
+    shortest, longest = max(stem, len(word) - 3), len(word) + 3
+    forms = rf"{re.escape(word[:stem])}[^\W_]{{{shortest - stem},{longest - stem}}}"
+    return rf"(?:{re.escape(word)}[^\W_]*|{forms})" if prefix else forms
 
 
 @dataclass(frozen=True)
@@ -449,17 +496,73 @@ CANDIDATE_COLUMNS = (
 )
 
 
+# A query that names skills held by many people ranks the strongest of them
+# (from `Expertise`'s (skill, score) index, checked against the whole query)
+# beside only a sample of the other matches: ranking hundreds of candidates
+# per request cannot stay within a few milliseconds.
+STRONGEST_CANDIDATES = 60
+SAMPLE_BESIDE_STRONGEST = 30
+
+
+def _strongest(skill_ids: tuple[int, ...], limit: int) -> list[int]:
+    """The people with the highest scores on one of `skill_ids`, strongest first."""
+    # Plain SQL: this runs on every search that names a skill, and the ORM's
+    # compiling costs more than the reads. One index range per skill, so
+    # that naming several common skills never sorts all their holders.
+    arms = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT user_id, score FROM experts_expertise"  # noqa: S608
+        f" WHERE skill_id = %s ORDER BY score DESC LIMIT %s) s{n}"
+        for n in range(len(skill_ids))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(arms, [value for pk in skill_ids for value in (pk, limit)])
+        rows = sorted(cursor.fetchall(), key=lambda row: -row[1])
+    return list(dict.fromkeys(user_id for user_id, _score in rows))[:limit]
+
+
+def _evidence(user_ids: list[int], skill_ids: tuple[int, ...]) -> dict[int, list[Evidence]]:
+    """Per person among `user_ids`, their `Expertise` on `skill_ids`, strongest first."""
+    people, skills = ", ".join(["%s"] * len(user_ids)), ", ".join(["%s"] * len(skill_ids))
+    found: dict[int, list[Evidence]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(Evidence.FIELDS)} FROM experts_expertise"  # noqa: S608
+            # "+skill_id": look people up by user, not every holder of a
+            # common skill (SQLite would pick the skill's index).
+            f" WHERE user_id IN ({people}) AND +skill_id IN ({skills})"
+            " ORDER BY score DESC, skill_id",
+            [*user_ids, *skill_ids],
+        )
+        for row in cursor.fetchall():
+            found.setdefault(row[0], []).append(Evidence(*row))
+    return found
+
+
+def _holds_every_term(query: PeopleQuery, texts: tuple[str, ...]) -> bool:
+    """Whether every word of `query` is found in one of `texts` (name, skills,
+    about, work), as `text_relevance` finds them."""
+    folded = [(text or "").casefold() for text in texts]
+    return all(any(term.found_in(text) for text in folded) for term in query.terms)
+
+
 def _candidates(
     viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int
 ) -> tuple[list[tuple], bool]:
-    """Up to `limit` matching people as (id, name, skills, about, availability),
-    more when capped (the named skills' strongest too), and whether more
-    matched than `limit`."""
+    """Matching people as (id, name, skills, about, availability), and
+    whether more matched than were returned.
+
+    At most `limit` in index order; when the query names skills on which
+    at least `STRONGEST_CANDIDATES` people have expertise, only the first
+    `SAMPLE_BESIDE_STRONGEST` of them, plus whoever of those strongest matches.
+    """
     where = _where(viewer, query, filters)
     if where is None:
         return [], False
     where_sql, where_params = where
     source, match, match_params = _match_sql(query, with_work=not viewer.is_guest)
+    strongest = _strongest(query.skill_ids, STRONGEST_CANDIDATES) if query.skill_ids else []
+    if len(strongest) >= STRONGEST_CANDIDATES:
+        limit = min(limit, SAMPLE_BESIDE_STRONGEST)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
@@ -470,22 +573,22 @@ def _candidates(
         if len(rows) <= limit:
             return rows, False
         rows = rows[:limit]
-        ids = {row[0] for row in rows}
-        if query.skill_ids:
-            strongest = list(
-                Expertise.objects.filter(skill_id__in=query.skill_ids)
-                .order_by("-score", "user_id")
-                .values_list("user_id", flat=True)[:limit]
+        extra = sorted(set(strongest) - {row[0] for row in rows})
+        if extra:
+            # Matched here rather than by the full-text index: on a skill most
+            # people hold, the index would read its whole list for each one.
+            marks = ", ".join(["%s"] * len(extra))
+            work = "d.work" if not viewer.is_guest else "''"
+            cursor.execute(
+                f"SELECT {CANDIDATE_COLUMNS}, d.about, {work}"  # noqa: S608
+                f" FROM experts_persondocument d WHERE d.user_id IN ({marks}) AND {where_sql}",
+                [RANKED_CHARS, *extra, *where_params],
             )
-            extra = sorted(set(strongest) - ids)
-            if extra:
-                marks = ", ".join(["%s"] * len(extra))
-                cursor.execute(
-                    f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
-                    f" WHERE {match} AND {where_sql} AND d.user_id IN ({marks})",
-                    [RANKED_CHARS, *match_params, *where_params, *extra],
-                )
-                rows += cursor.fetchall()
+            rows += [
+                row[:5]
+                for row in cursor.fetchall()
+                if _holds_every_term(query, (row[1], row[2], *row[5:]))
+            ]
     return rows, True
 
 
@@ -612,50 +715,26 @@ class _Candidate:
     availability: str
 
 
-_TOKEN = re.compile(r"[^\W_]+")
+# Heaviest field first: the first field that holds a word is its best.
+_FIELDS_BY_WEIGHT = sorted(FIELD_WEIGHTS, key=FIELD_WEIGHTS.__getitem__, reverse=True)
 
 
-def text_relevance(
-    query: PeopleQuery, fields: dict[str, str], memo: dict[tuple[int, str], bool] | None = None
-) -> float:
-    """The mean, over the query's words, of the weight of the best field holding it.
-
-    `memo` remembers which words match which terms across the candidates of
-    one search (titles and skills repeat a lot).
-    """
+def text_relevance(query: PeopleQuery, fields: dict[str, str]) -> float:
+    """The mean, over the query's words, of the weight of the best field holding it."""
     if not query.terms:
         return 0.0
-    memo = {} if memo is None else memo
-    tokenized: dict[str, frozenset[str]] = {}
-    # Heaviest field first: the first field that holds the word is its best.
-    order = sorted((name for name in fields if name in FIELD_WEIGHTS), key=FIELD_WEIGHTS.get)
-    order.reverse()
+    texts = [
+        (FIELD_WEIGHTS[name], (fields[name] or "").casefold())
+        for name in _FIELDS_BY_WEIGHT
+        if name in fields
+    ]
     total = 0.0
-    for index, term in enumerate(query.terms):
-        best = FIELD_WEIGHTS["work"]  # the database matched it somewhere
-        for name in order:
-            found = tokenized.get(name)
-            if found is None:
-                text = fields[name] or ""
-                found = tokenized[name] = frozenset(t.casefold() for t in _TOKEN.findall(text))
-            if _holds(term, index, found, memo):
-                best = FIELD_WEIGHTS[name]
-                break
-        total += best
+    for term in query.terms:
+        # The database matched it somewhere: in the posts at least.
+        total += next(
+            (weight for weight, text in texts if term.found_in(text)), FIELD_WEIGHTS["work"]
+        )
     return total / len(query.terms)
-
-
-def _holds(
-    term: Term, index: int, found: frozenset[str], memo: dict[tuple[int, str], bool]
-) -> bool:
-    for token in found:
-        key = (index, token)
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = term.matches(token)
-        if hit:
-            return True
-    return any(len(alt) > 1 and all(word in found for word in alt) for alt in term.alternatives)
 
 
 @dataclass
@@ -692,22 +771,13 @@ class PeopleResults(Sequence):
         self._candidates = {row[0]: _Candidate(*row) for row in rows}
         ids = list(self._candidates)
         if self.query.skill_ids:
-            # Plain rows, not models: a capped search reads hundreds of them.
-            rows = (
-                Expertise.objects.filter(user_id__in=ids, skill_id__in=self.query.skill_ids)
-                .order_by("-score", "skill_id")
-                .values_list(*Evidence.FIELDS)
-            )
-            for row in rows:
-                evidence = Evidence(*row)
-                self._expertise.setdefault(evidence.user_id, []).append(evidence)
-        ranks, memo = [], {}
+            self._expertise = _evidence(ids, self.query.skill_ids)
+        ranks = []
         for user_id, candidate in self._candidates.items():
             held = self._expertise.get(user_id, [])
             text = text_relevance(
                 self.query,
                 {"name": candidate.name, "skills": candidate.skills, "about": candidate.about},
-                memo,
             )
             rank = rank_person(
                 text=text,
