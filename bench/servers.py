@@ -61,6 +61,9 @@ def command(server: str, port: int, workers: int = WORKERS) -> list[str]:
             "warning",
             "--lifespan",
             "off",
+            # Compressing each message costs the live process more than it saves on a LAN.
+            "--ws-per-message-deflate",
+            os.environ.get("BENCH_WS_DEFLATE", "false"),
         ]
     raise ValueError(f"Unknown server {server!r}.")
 

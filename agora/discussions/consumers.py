@@ -26,7 +26,7 @@ from agora.discussions.queries import (
     responders_among,
 )
 from agora.discussions.views.page import live_replies, stance_summary
-from agora.spaces.permissions import can_view_content, remember_roles
+from agora.spaces.permissions import can_view_content, remember_roles, standing
 
 # The events that change what a reply shows.
 THREAD_VERBS = (
@@ -79,22 +79,47 @@ class ThreadConsumer(LiveConsumer):
 
     def viewers_allowed(self, viewers: list[User]) -> list[User]:
         thread = self._thread()
-        if thread is None:
-            return []
-        remember_roles(viewers, thread.space)  # one query for all, not one per viewer
-        return [viewer for viewer in viewers if can_view_content(viewer, thread.space)]
+        return [] if thread is None else self._readers(viewers, thread)
 
     def render_events(self, viewer: User, events: list[Event]) -> list[dict]:
         return self.render_for([viewer], events).get(viewer.pk, [])
 
     def render_for(self, viewers: list[User], events: list[Event]) -> dict[int, list[dict]]:
-        """Each viewer's messages, with what is the same for all read once: the
-        thread, the replies, their files; the viewers' reactions in one query."""
         thread = self._thread()
         if thread is None:
             return {}
-        remember_roles(viewers, thread.space)
-        viewers = [viewer for viewer in viewers if can_view_content(viewer, thread.space)]
+        return self._render(self._readers(viewers, thread), thread, events)
+
+    def deliveries(self, viewers: list[User], events: list[Event]) -> dict[int, list[dict]]:
+        """`viewers_allowed` and `render_for` in one pass: the thread read once."""
+        thread = self._thread()
+        if thread is None:
+            return {}
+        readers = self._readers(viewers, thread)
+        rendered = self._render(readers, thread, events) if events and readers else {}
+        return {viewer.pk: rendered.get(viewer.pk, []) for viewer in readers}
+
+    def _readers(self, viewers: list[User], thread: Thread) -> list[User]:
+        """Those of `viewers` who may read the thread's space (asked once per standing)."""
+        remember_roles(viewers, thread.space)  # one query for all, not one per viewer
+        answers: dict[tuple, bool] = {}
+        readers = []
+        for viewer in viewers:
+            key = standing(viewer, thread.space)
+            if key not in answers:
+                answers[key] = can_view_content(viewer, thread.space)
+            if answers[key]:
+                readers.append(viewer)
+        return readers
+
+    def _render(
+        self, viewers: list[User], thread: Thread, events: list[Event]
+    ) -> dict[int, list[dict]]:
+        """Each viewer's messages, worked out once per set of viewers who see the
+        same: the same standing in the space (`standing`), the same relation to
+        the thread and these replies (author or not, answered a post-first prompt
+        or not) and the same reactions on them. What is the same for all is read
+        once: the thread, the replies, their files; the reactions in one query."""
         # One message per reply, for its newest event: it shows the reply as it is now.
         newest: dict[int, int] = {}
         for event in events:
@@ -103,18 +128,15 @@ class ThreadConsumer(LiveConsumer):
                 newest[reply_id] = event.pk
         if not newest or not viewers:
             return {}
+        replies = replies_by_id(thread=thread, reply_ids=list(newest))
+        if not replies:
+            return {}
+        answered: set[int] = set()
         if not all(can_see_replies(viewer, thread, has_posted=False) for viewer in viewers):
             # A post-first prompt: only those who have answered (or teach) see the replies.
             answered = responders_among(thread=thread, user_ids=[v.pk for v in viewers])
-            viewers = [
-                viewer
-                for viewer in viewers
-                if can_see_replies(viewer, thread, has_posted=viewer.pk in answered)
-            ]
-        replies = replies_by_id(thread=thread, reply_ids=list(newest))
-        if not replies or not viewers:
-            return {}
         reacted = reactions_among(user_ids=[v.pk for v in viewers], replies=replies)
+        authors = {thread.author_id, *(reply.author_id for reply in replies)}
         files = reply_attachments(reply_ids=[reply.pk for reply in replies])
         summary = stance_summary(thread)
         heading = ngettext("%(counter)s reply", "%(counter)s replies", thread.reply_count) % {
@@ -122,28 +144,70 @@ class ThreadConsumer(LiveConsumer):
         }
         back_url = self._back_url()
         modules: dict = {}
+        shared: dict[tuple, list[dict]] = {}
         results = {}
         for viewer in viewers:
-            items = live_replies(
-                viewer=viewer,
-                thread=thread,
-                replies=replies,
-                back_url=back_url,
-                reacted=reacted.get(viewer.pk, set()),
-                files=files,
-                modules=modules,
+            key = (
+                standing(viewer, thread.space),
+                viewer.pk if viewer.pk in authors else None,
+                viewer.pk in answered,
+                frozenset(reacted.get(viewer.pk, ())),
             )
-            messages = [
-                {
-                    "type": "thread.reply",
-                    "event_id": newest[reply.pk],
-                    "reply_id": reply.pk,
-                    "parent_id": reply.parent_id,
-                    "html": items[reply.pk],
-                    "stance_summary": summary,
-                    "reply_heading": heading,
-                }
-                for reply in replies
-            ]
-            results[viewer.pk] = sorted(messages, key=lambda message: message["event_id"])
+            messages = shared.get(key)
+            if messages is None:
+                messages = shared[key] = self._messages_of(
+                    viewer,
+                    thread,
+                    replies,
+                    newest=newest,
+                    has_posted=viewer.pk in answered,
+                    reacted=reacted.get(viewer.pk, set()),
+                    files=files,
+                    back_url=back_url,
+                    modules=modules,
+                    summary=summary,
+                    heading=heading,
+                )
+            if messages:
+                results[viewer.pk] = messages
         return results
+
+    def _messages_of(
+        self,
+        viewer: User,
+        thread: Thread,
+        replies: list,
+        *,
+        newest: dict[int, int],
+        has_posted: bool,
+        reacted: set[tuple[int, str]],
+        files: dict[int, list],
+        back_url: str,
+        modules: dict,
+        summary: str,
+        heading: str,
+    ) -> list[dict]:
+        if not can_see_replies(viewer, thread, has_posted=has_posted):
+            return []
+        items = live_replies(
+            viewer=viewer,
+            thread=thread,
+            replies=replies,
+            back_url=back_url,
+            reacted=reacted,
+            files=files,
+            modules=modules,
+        )
+        messages = [
+            {
+                "type": "thread.reply",
+                "event_id": newest[reply.pk],
+                "reply_id": reply.pk,
+                "parent_id": reply.parent_id,
+                "html": items[reply.pk],
+                "stance_summary": summary,
+                "reply_heading": heading,
+            }
+            for reply in replies
+        ]
+        return sorted(messages, key=lambda message: message["event_id"])
