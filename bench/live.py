@@ -175,7 +175,11 @@ def measure_live(
                 "uvicorn-asgi", env=live_env, log=directory / "poster.log", cwd=root, workers=1
             ) as poster,
             running(
-                "uvicorn-asgi", env=live_env, log=directory / "sockets.log", cwd=root, workers=1
+                "uvicorn-asgi",
+                env=live_env,
+                log=directory / "sockets.log",
+                cwd=root,
+                workers=int(os.environ.get("BENCH_LIVE_WORKERS", "1")),
             ) as sockets,
         ):
             return asyncio.run(_run(poster, sockets, data, posts=posts, interval=interval))

@@ -254,10 +254,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """The messages for each of `viewers` (by id) about `events` (override to share work)."""
         return {viewer.pk: self.render_events(viewer, events) for viewer in viewers}
 
-    def deliveries(self, viewers: list[User], events: list[Event]) -> dict[int, list[dict]]:
-        """The messages for each of `viewers` who may still listen, by id (the
-        others are left out, and disconnected). Override to share the work of
-        the two questions, or to render once for viewers who see the same."""
+    def deliveries(self, viewer_ids: list[int], events: list[Event]) -> dict[int, list[dict]]:
+        """The messages for each of `viewer_ids` who may still listen, by id (the
+        others are left out, and disconnected), each viewer read fresh. Override
+        to share the work between viewers who see the same."""
+        viewers = list(User.objects.filter(pk__in=viewer_ids, is_active=True))
         allowed = self.viewers_allowed(viewers)
         rendered = self.render_for(allowed, events) if events and allowed else {}
         return {viewer.pk: rendered.get(viewer.pk, []) for viewer in allowed}
@@ -530,9 +531,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Each viewer's (allowed, messages as JSON text) for one event, and its id
         if it belongs to the stream. Viewers who see the same share the message
         objects, which are encoded once."""
-        people = list(User.objects.filter(pk__in=viewer_ids, is_active=True))
         events = list(self.stream_events().filter(pk=event_id))
-        delivered = self.deliveries(people, events)
+        delivered = self.deliveries(viewer_ids, events)
         results: dict[int, tuple[bool, list[str]]] = {pk: (False, []) for pk in viewer_ids}
         encoded: dict[int, str] = {}
         for pk, messages in delivered.items():

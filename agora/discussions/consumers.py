@@ -26,7 +26,7 @@ from agora.discussions.queries import (
     responders_among,
 )
 from agora.discussions.views.page import live_replies, stance_summary
-from agora.spaces.permissions import can_view_content, remember_roles, standing
+from agora.spaces.permissions import can_view_content, remember_roles, standing, standings
 
 # The events that change what a reply shows.
 THREAD_VERBS = (
@@ -77,10 +77,6 @@ class ThreadConsumer(LiveConsumer):
             return back
         return ""
 
-    def viewers_allowed(self, viewers: list[User]) -> list[User]:
-        thread = self._thread()
-        return [] if thread is None else self._readers(viewers, thread)
-
     def render_events(self, viewer: User, events: list[Event]) -> list[dict]:
         return self.render_for([viewer], events).get(viewer.pk, [])
 
@@ -88,89 +84,104 @@ class ThreadConsumer(LiveConsumer):
         thread = self._thread()
         if thread is None:
             return {}
-        return self._render(self._readers(viewers, thread), thread, events)
+        remember_roles(viewers, thread.space)
+        fresh = {viewer.pk: standing(viewer, thread.space) for viewer in viewers}
+        delivered = self._deliveries(thread, fresh, events, {v.pk: v for v in viewers})
+        return {pk: messages for pk, messages in delivered.items() if messages}
 
-    def deliveries(self, viewers: list[User], events: list[Event]) -> dict[int, list[dict]]:
-        """`viewers_allowed` and `render_for` in one pass: the thread read once."""
+    def deliveries(self, viewer_ids: list[int], events: list[Event]) -> dict[int, list[dict]]:
         thread = self._thread()
         if thread is None:
             return {}
-        readers = self._readers(viewers, thread)
-        rendered = self._render(readers, thread, events) if events and readers else {}
-        return {viewer.pk: rendered.get(viewer.pk, []) for viewer in readers}
+        return self._deliveries(thread, standings(viewer_ids, thread.space), events, {})
 
-    def _readers(self, viewers: list[User], thread: Thread) -> list[User]:
-        """Those of `viewers` who may read the thread's space (asked once per standing)."""
-        remember_roles(viewers, thread.space)  # one query for all, not one per viewer
-        answers: dict[tuple, bool] = {}
-        readers = []
-        for viewer in viewers:
-            key = standing(viewer, thread.space)
-            if key not in answers:
-                answers[key] = can_view_content(viewer, thread.space)
-            if answers[key]:
-                readers.append(viewer)
-        return readers
-
-    def _render(
-        self, viewers: list[User], thread: Thread, events: list[Event]
+    def _deliveries(
+        self,
+        thread: Thread,
+        fresh: dict[int, tuple],
+        events: list[Event],
+        people: dict[int, User],
     ) -> dict[int, list[dict]]:
-        """Each viewer's messages, worked out once per set of viewers who see the
-        same: the same standing in the space (`standing`), the same relation to
-        the thread and these replies (author or not, answered a post-first prompt
-        or not) and the same reactions on them. What is the same for all is read
-        once: the thread, the replies, their files; the reactions in one query."""
+        """The messages for each viewer who may read the thread's space, by id.
+
+        `fresh` holds each viewer's `standing`; `people`, the viewers already read.
+        Everything is worked out once per set of viewers who see the same, one of
+        whom is read to stand for them all: the same standing in the space, the
+        same relation to the thread and these replies (author or not, answered a
+        post-first prompt or not) and the same reactions on them. What is the
+        same for all is read once: the thread, the replies, their files; the
+        answers and the reactions each in one query for all.
+        """
+        space = thread.space
+        first: dict[tuple, int] = {}
+        for pk, key in fresh.items():
+            first.setdefault(key, pk)
+        self._read(first.values(), people, space)
+        readable = {key: can_view_content(people[pk], space) for key, pk in first.items()}
+        readers = [pk for pk, key in fresh.items() if readable[key]]
+        results: dict[int, list[dict]] = {pk: [] for pk in readers}
         # One message per reply, for its newest event: it shows the reply as it is now.
         newest: dict[int, int] = {}
         for event in events:
             reply_id = reply_id_of(event)
             if reply_id is not None:
                 newest[reply_id] = event.pk
-        if not newest or not viewers:
-            return {}
+        if not newest or not readers:
+            return results
         replies = replies_by_id(thread=thread, reply_ids=list(newest))
         if not replies:
-            return {}
+            return results
         answered: set[int] = set()
-        if not all(can_see_replies(viewer, thread, has_posted=False) for viewer in viewers):
+        if not all(
+            can_see_replies(people[pk], thread, has_posted=False)
+            for key, pk in first.items()
+            if readable[key]
+        ):
             # A post-first prompt: only those who have answered (or teach) see the replies.
-            answered = responders_among(thread=thread, user_ids=[v.pk for v in viewers])
-        reacted = reactions_among(user_ids=[v.pk for v in viewers], replies=replies)
+            answered = responders_among(thread=thread, user_ids=readers)
+        reacted = reactions_among(user_ids=readers, replies=replies)
         authors = {thread.author_id, *(reply.author_id for reply in replies)}
-        files = reply_attachments(reply_ids=[reply.pk for reply in replies])
-        summary = stance_summary(thread)
-        heading = ngettext("%(counter)s reply", "%(counter)s replies", thread.reply_count) % {
-            "counter": thread.reply_count
-        }
-        back_url = self._back_url()
-        modules: dict = {}
-        shared: dict[tuple, list[dict]] = {}
-        results = {}
-        for viewer in viewers:
+        classes: dict[tuple, list[int]] = {}
+        for pk in readers:
             key = (
-                standing(viewer, thread.space),
-                viewer.pk if viewer.pk in authors else None,
-                viewer.pk in answered,
-                frozenset(reacted.get(viewer.pk, ())),
+                fresh[pk],
+                pk if pk in authors else None,
+                pk in answered,
+                frozenset(reacted.get(pk, ())),
             )
-            messages = shared.get(key)
-            if messages is None:
-                messages = shared[key] = self._messages_of(
-                    viewer,
-                    thread,
-                    replies,
-                    newest=newest,
-                    has_posted=viewer.pk in answered,
-                    reacted=reacted.get(viewer.pk, set()),
-                    files=files,
-                    back_url=back_url,
-                    modules=modules,
-                    summary=summary,
-                    heading=heading,
-                )
-            if messages:
-                results[viewer.pk] = messages
+            classes.setdefault(key, []).append(pk)
+        self._read([members[0] for members in classes.values()], people, space)
+        context = {
+            "newest": newest,
+            "files": reply_attachments(reply_ids=[reply.pk for reply in replies]),
+            "summary": stance_summary(thread),
+            "heading": ngettext("%(counter)s reply", "%(counter)s replies", thread.reply_count)
+            % {"counter": thread.reply_count},
+            "back_url": self._back_url(),
+            "modules": {},
+        }
+        for members in classes.values():
+            viewer = people[members[0]]
+            messages = self._messages_of(
+                viewer,
+                thread,
+                replies,
+                has_posted=viewer.pk in answered,
+                reacted=reacted.get(viewer.pk, set()),
+                **context,
+            )
+            for pk in members:
+                results[pk] = messages
         return results
+
+    @staticmethod
+    def _read(user_ids, people: dict[int, User], space) -> None:
+        """Read into `people` those of `user_ids` not yet there, with their roles in `space`."""
+        missing = [pk for pk in user_ids if pk not in people]
+        if missing:
+            loaded = list(User.objects.filter(pk__in=missing))
+            remember_roles(loaded, space)
+            people.update((user.pk, user) for user in loaded)
 
     def _messages_of(
         self,
