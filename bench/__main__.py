@@ -133,7 +133,7 @@ def _prepare_empty(database: str, env: dict[str, str], postgres_url: str) -> Non
             (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
     else:
         _reset_postgres(postgres_url)
-    command = [sys.executable, "-m", "django", "migrate", "--verbosity", "0"]
+    command = [sys.executable, "-m", "agora.cli", "migrate", "-v", "0"]
     if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
         raise SystemExit(f"Migrating {database} failed (see above).")
 
