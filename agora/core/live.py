@@ -131,6 +131,14 @@ class _Pulse:
                 self.task.cancel()
 
     async def run(self) -> None:
+        try:
+            await self._beat()
+        finally:
+            # Ended (the sockets closed, or the layer is down): the next socket starts anew.
+            if _pulses.get(self.loop) is self:
+                del _pulses[self.loop]
+
+    async def _beat(self) -> None:
         interval = settings.AGORA_LIVE_HEARTBEAT
         beats = 0
         pinged = False
