@@ -10,6 +10,10 @@ Environment:
   BENCH_KEEP=1        keep the PostgreSQL database afterwards
   BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_DURATION   override the load settings
   BENCH_LIVE=0        skip live delivery (bench/live.py; it needs redis-server)
+
+``python -m bench live`` measures live delivery alone, on a freshly migrated
+database without the generated organization (a quicker loop while working on
+it; the full bench measures it after the pages, on the generated data).
 """
 
 from __future__ import annotations
@@ -94,6 +98,44 @@ def main() -> int:
     write_report(measurements, REPORT)
     print(f"Wrote {REPORT.relative_to(ROOT)}.")
     return 0
+
+
+def main_live() -> int:
+    """Live delivery alone, on each database migrated empty (no generated data)."""
+    scale = scale_from_env()
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    databases = _choose(os.environ.get("BENCH_DATABASES"), DATABASES, "BENCH_DATABASES")
+    if not os.environ.get("BENCH_DATABASES") and not _postgres_answers(postgres_url):
+        databases = ["sqlite"]
+    lives = []
+    for database in databases:
+        env = _server_env(database, postgres_url)
+        try:
+            _prepare_empty(database, env, postgres_url)
+            live = _measure_live(database, scale, env)
+            if live is not None:
+                lives.append(f"{database}: {live.summary()}")
+        finally:
+            if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
+                _drop_postgres(postgres_url)
+    print()
+    for line in lives:
+        print(line)
+    return 0
+
+
+def _prepare_empty(database: str, env: dict[str, str], postgres_url: str) -> None:
+    var_dir = BENCH_DIR / database
+    var_dir.mkdir(parents=True, exist_ok=True)
+    (var_dir / "static").mkdir(exist_ok=True)
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
+    else:
+        _reset_postgres(postgres_url)
+    command = [sys.executable, "-m", "agora.cli", "migrate", "-v", "0"]
+    if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
+        raise SystemExit(f"Migrating {database} failed (see above).")
 
 
 def _measure_live(database: str, scale: Scale, env: dict[str, str]) -> LiveResult | None:
@@ -305,4 +347,4 @@ def _admin(url: str, statement) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_live() if sys.argv[1:] == ["live"] else main())

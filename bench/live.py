@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import percentile
+from bench.servers import cpu_seconds
 
 LIVE_SPACE = "live-bench"
 SETTLE_S = 10.0  # how long the last replies may take before they count as lost
+LIVE_WORKERS = 1  # processes of the websocket server (BENCH_LIVE_WORKERS)
 
 
 @dataclass
@@ -44,6 +46,10 @@ class LiveResult:
     post_errors: int = 0
     lost_replies: dict[int, int] = field(default_factory=dict)
     post_ms: list[float] = field(default_factory=list)
+    # CPU time of each server while the replies were posted and delivered.
+    poster_cpu_s: float = 0.0
+    sockets_cpu_s: float = 0.0
+    sockets_workers: int = 1
 
     @property
     def p50_ms(self) -> float:
@@ -67,8 +73,18 @@ class LiveResult:
             f"{self.post_errors} post errors (target p95 <= 150 ms, none lost: {verdict}); "
             f"the POST itself: p50 {percentile(sorted(self.post_ms), 50):.1f} ms; "
             f"{self.connected}/{self.clients} connected at once in {self.connect_s:.2f} s "
-            f"({everyone} succeeded)"
+            f"({everyone} succeeded); CPU per reply: poster {self.poster_cpu_ms:.1f} ms, "
+            f"websocket server ({self.sockets_workers} process"
+            f"{'es' if self.sockets_workers > 1 else ''}) {self.sockets_cpu_ms:.1f} ms"
         )
+
+    @property
+    def poster_cpu_ms(self) -> float:
+        return self.poster_cpu_s * 1000 / self.posts if self.posts else 0.0
+
+    @property
+    def sockets_cpu_ms(self) -> float:
+        return self.sockets_cpu_s * 1000 / self.posts if self.posts else 0.0
 
 
 # --- In the child process: the people, the thread, their sessions --------------------
@@ -170,18 +186,36 @@ def measure_live(
         if subprocess.run(command, env=live_env, cwd=root, check=False).returncode:
             raise RuntimeError("Preparing the live bench failed (see above).")
         data = json.loads(output.read_text())
+        groups: list[int] = []
+        workers = int(os.environ.get("BENCH_LIVE_WORKERS", str(LIVE_WORKERS)))
         with (
             running(
-                "uvicorn-asgi", env=live_env, log=directory / "poster.log", cwd=root, workers=1
+                "uvicorn-asgi",
+                env=live_env,
+                log=directory / "poster.log",
+                cwd=root,
+                workers=1,
+                started=groups,
             ) as poster,
             running(
-                "uvicorn-asgi", env=live_env, log=directory / "sockets.log", cwd=root, workers=1
+                "uvicorn-asgi",
+                env=live_env,
+                log=directory / "sockets.log",
+                cwd=root,
+                workers=workers,
+                started=groups,
             ) as sockets,
         ):
-            return asyncio.run(_run(poster, sockets, data, posts=posts, interval=interval))
+            result = asyncio.run(
+                _run(poster, sockets, data, posts=posts, interval=interval, groups=groups)
+            )
+            result.sockets_workers = workers
+            return result
 
 
-async def _run(poster: str, sockets: str, data: dict, *, posts: int, interval: float) -> LiveResult:
+async def _run(
+    poster: str, sockets: str, data: dict, *, posts: int, interval: float, groups: list[int]
+) -> LiveResult:
     import httpx
     from websockets.asyncio.client import connect
 
@@ -221,6 +255,7 @@ async def _run(poster: str, sockets: str, data: dict, *, posts: int, interval: f
     readers = [asyncio.ensure_future(read(n, s)) for n, s in live]
     await asyncio.sleep(1.0)  # let every consumer finish its connection work
     sent: dict[int, float] = {}
+    cpu_before = [cpu_seconds(group) for group in groups]
     url = f"{poster}/api/v1/threads/{thread}/replies"
     headers = {"Authorization": f"Bearer {data['token']}"}
     async with httpx.AsyncClient(timeout=30) as http:
@@ -240,6 +275,9 @@ async def _run(poster: str, sockets: str, data: dict, *, posts: int, interval: f
         if all(len(received[n]) >= len(sent) for n, _s in live):
             break
         await asyncio.sleep(0.1)
+    result.poster_cpu_s, result.sockets_cpu_s = (
+        cpu_seconds(group) - before for group, before in zip(groups, cpu_before, strict=True)
+    )
     for number, _socket in live:
         for reply_id, before in sent.items():
             at = received[number].get(reply_id)

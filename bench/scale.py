@@ -44,7 +44,8 @@ def scale_from_env(environ: dict[str, str] | None = None) -> Scale:
     """Return the scale named by ``BENCH_SCALE`` (default full).
 
     ``BENCH_CONCURRENCY``, ``BENCH_DURATION`` and ``BENCH_WARMUP`` override
-    the load settings of that scale.
+    the load settings of that scale, ``BENCH_LIVE_INTERVAL`` the seconds
+    between two live replies.
     """
     environ = os.environ if environ is None else environ
     name = environ.get("BENCH_SCALE", "full") or "full"
@@ -58,4 +59,6 @@ def scale_from_env(environ: dict[str, str] | None = None) -> Scale:
         overrides["duration_s"] = float(environ["BENCH_DURATION"])
     if environ.get("BENCH_WARMUP"):
         overrides["warmup_s"] = float(environ["BENCH_WARMUP"])
+    if environ.get("BENCH_LIVE_INTERVAL"):
+        overrides["live_interval_s"] = float(environ["BENCH_LIVE_INTERVAL"])
     return replace(scale, **overrides)

@@ -61,6 +61,9 @@ def command(server: str, port: int, workers: int = WORKERS) -> list[str]:
             "warning",
             "--lifespan",
             "off",
+            # Compressing each message costs the live process more than it saves on a LAN.
+            "--ws-per-message-deflate",
+            os.environ.get("BENCH_WS_DEFLATE", "false"),
         ]
     raise ValueError(f"Unknown server {server!r}.")
 
@@ -77,10 +80,17 @@ def free_port() -> int:
 
 @contextmanager
 def running(
-    server: str, *, env: dict[str, str], log: Path, cwd: Path, workers: int = WORKERS
+    server: str,
+    *,
+    env: dict[str, str],
+    log: Path,
+    cwd: Path,
+    workers: int = WORKERS,
+    started: list[int] | None = None,
 ) -> Iterator[str]:
     """Start `server` with `env`, wait until ``/healthz`` answers 200, yield
-    its base URL; stop the server's whole process group afterwards.
+    its base URL; stop the server's whole process group afterwards. The
+    group's id is appended to `started`, if given (see `cpu_seconds`).
 
     Raises RuntimeError with the end of its log if it exits or never answers.
     """
@@ -103,9 +113,24 @@ def running(
                     tail = log.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"{server} did not start on {base}:\n{tail}")
                 time.sleep(0.2)
+            if started is not None:
+                started.append(process.pid)
             yield base
         finally:
             _stop(process)
+
+
+def cpu_seconds(group: int) -> float:
+    """The CPU time (user and system) used so far by the processes of `group`
+    that are alive (Linux; 0 elsewhere)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            # After the name: state, ppid, pgrp, … utime and stime are fields 14 and 15.
+            if int(fields[2]) == group:
+                total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(process: subprocess.Popen) -> None:

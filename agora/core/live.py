@@ -6,25 +6,31 @@ consumer of the group receives ``{"type": "live.event", "event_id": …}``
 and, being a `LiveConsumer`, checks the viewer's rights
 again (account and memberships read fresh), renders what that viewer may see
 and sends it. The message only names the event: the event log is the truth.
+The sockets of a group in one process share that work: one pass per event
+reads the viewers and the event's object and renders once for each set of
+viewers who see the same (`LiveConsumer.deliveries`), and each message is
+encoded once.
 
 That also makes the stream lossless. A browser that reconnects says which
 event it applied last (``?after=<id>``; a page just served says when it was
 rendered, ``?since=<epoch seconds>``) and the consumer replays the stream's
 events after it, up to `CATCH_UP_LIMIT`, beyond which it asks the page to
-reload. While connected, a heartbeat goes through the channel layer every
-``AGORA_LIVE_HEARTBEAT`` seconds: when the layer is down (Redis stopped) the
-socket is closed, so the page says live updates are paused and reconnects
-with backoff; and each beat re-reads the log for events the layer dropped
-(a Redis restart loses what was published meanwhile).
+reload. While sockets are open, a heartbeat per process (`_Pulse`) goes
+through the channel layer every ``AGORA_LIVE_HEARTBEAT`` seconds: when the
+layer is down (Redis stopped) the sockets are closed, so the pages say live
+updates are paused and reconnect with backoff; and every few beats it
+re-reads the log for events the layer dropped (a Redis restart loses what
+was published meanwhile).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import random
 import time
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -54,9 +60,12 @@ RETRY_LAYER_AFTER = 5.0
 _local: dict[str, set[LiveConsumer]] = {}
 _batches: dict[tuple[asyncio.AbstractEventLoop, str, int], asyncio.Future] = {}
 BATCH_KEPT_S = 30.0
-# Every so many heartbeats a socket re-reads the log for events the layer lost
+# Every so many heartbeats the log is re-read for events the layer lost
 # (a Redis restart that no ping noticed); a ping costs nothing, a read does.
 SWEEP_EVERY = 4
+# A socket remembers so many of the events it was sent, not to send one twice
+# (a sweep may find an event whose push is still on its way).
+SENT_KEPT = 256
 _down_until: dict[int, float] = {}
 
 
@@ -84,6 +93,105 @@ async def _send_to_group(layer: Any, group: str, event_id: int) -> None:
         layer.group_send(group, {"type": "live.event", "event_id": event_id, "group": group}),
         SEND_TIMEOUT,
     )
+
+
+class _Pulse:
+    """The heartbeat of one event loop (one server process) for all its live sockets.
+
+    Every ``AGORA_LIVE_HEARTBEAT`` seconds it sends a ping through the channel
+    layer to one of the sockets, whose handler answers here. When the send
+    fails, or no ping has come back for three beats, the layer is down: every
+    socket of the process is closed with `LAYER_DOWN`, so the pages say live
+    updates are paused and reconnect. Every `SWEEP_EVERY` beats it re-reads the
+    log for events the layer lost, once per group (the sockets of a group follow
+    one stream), and hands them to the group's sockets through the shared
+    batches. The sockets of a process share one Redis connection: a ping or a
+    read per socket would cost the process work in proportion to its sockets,
+    and under load make a busy process look like a lost layer.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.sockets: set[LiveConsumer] = set()
+        self.pong_at = time.monotonic()
+        self.task = loop.create_task(self.run())
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _Pulse:
+        pulse = _pulses.get(loop)
+        if pulse is None:
+            pulse = _pulses[loop] = cls(loop)
+        return pulse
+
+    def leave(self, socket: LiveConsumer) -> None:
+        self.sockets.discard(socket)
+        if not self.sockets and _pulses.get(self.loop) is self:
+            del _pulses[self.loop]
+            if asyncio.current_task() is not self.task:
+                self.task.cancel()
+
+    async def run(self) -> None:
+        try:
+            await self._beat()
+        finally:
+            # Ended (the sockets closed, or the layer is down): the next socket starts anew.
+            if _pulses.get(self.loop) is self:
+                del _pulses[self.loop]
+
+    async def _beat(self) -> None:
+        interval = settings.AGORA_LIVE_HEARTBEAT
+        beats = 0
+        pinged = False
+        while self.sockets:
+            await asyncio.sleep(interval)
+            beats += 1
+            if pinged and time.monotonic() - self.pong_at > 3 * interval + SEND_TIMEOUT:
+                # Pings go out and none has come back for three beats: the layer lost them
+                # (a busy process answers late, in turn with its events, but it answers).
+                logger.info("Channel layer lost the pings: closing the live sockets")
+                await self.close_all()
+                return
+            if not self.sockets:
+                return
+            target = next(iter(self.sockets))
+            try:
+                await asyncio.wait_for(
+                    target.channel_layer.send(target.channel_name, {"type": "live.ping"}),
+                    SEND_TIMEOUT,
+                )
+            except Exception:
+                logger.info("Channel layer unreachable: closing the live sockets", exc_info=True)
+                await self.close_all()
+                return
+            if not pinged:
+                pinged, self.pong_at = True, time.monotonic()
+            if not beats % SWEEP_EVERY:
+                await self.sweep()
+
+    async def close_all(self) -> None:
+        for socket in list(self.sockets):
+            with contextlib.suppress(Exception):
+                await socket._close_for_layer()
+
+    async def sweep(self) -> None:
+        groups: dict[str, list[LiveConsumer]] = {}
+        for socket in self.sockets:
+            if socket.viewer_id is not None and socket.last_id is not None:
+                for group in socket.groups_joined:
+                    groups.setdefault(group, []).append(socket)
+        for group, members in groups.items():
+            try:
+                found = await members[0]._stream_after(min(m.last_id or 0 for m in members))
+            except Exception:
+                logger.warning("Live sweep of %s failed", group, exc_info=True)
+                continue
+            if found:
+                await asyncio.gather(
+                    *(member._sweep(group, found) for member in members), return_exceptions=True
+                )
+
+
+_pulses: dict[asyncio.AbstractEventLoop, _Pulse] = {}
 
 
 def in_database_thread(function: Any) -> Any:
@@ -154,6 +262,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """The messages for each of `viewers` (by id) about `events` (override to share work)."""
         return {viewer.pk: self.render_events(viewer, events) for viewer in viewers}
 
+    def deliveries(self, viewer_ids: list[int], events: list[Event]) -> dict[int, list[dict]]:
+        """The messages for each of `viewer_ids` who may still listen, by id (the
+        others are left out, and disconnected), each viewer read fresh. Override
+        to share the work between viewers who see the same."""
+        viewers = list(User.objects.filter(pk__in=viewer_ids, is_active=True))
+        allowed = self.viewers_allowed(viewers)
+        rendered = self.render_for(allowed, events) if events and allowed else {}
+        return {viewer.pk: rendered.get(viewer.pk, []) for viewer in allowed}
+
     def on_connect(self, viewer: User) -> list[dict]:
         """Messages sent once the socket is open (a current count)."""
         return []
@@ -165,7 +282,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         (Redis down: subscribing to the socket's own channel raises)."""
         self.accepted = False
         self.groups_joined = []
-        self.heartbeat = None
+        self.pulse: _Pulse | None = None
         try:
             await super().__call__(scope, receive, send)
         except ClientDisconnected:
@@ -178,8 +295,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await send({"type": "websocket.close", "code": LAYER_DOWN})
         finally:
             # However the socket ended, this process stops counting it as a listener.
-            if self.heartbeat is not None:
-                self.heartbeat.cancel()
+            if self.pulse is not None:
+                self.pulse.leave(self)
             for group in self.groups_joined:
                 members = _local.get(group)
                 if members is not None:
@@ -207,9 +324,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.last_id = int(after) if after is not None else None
         self.since = since
         self.groups_joined: list[str] = []
-        self.heartbeat: asyncio.Task | None = None
-        self.pong_at = time.monotonic()
         self.connected_once = False
+        self.sent_ids: set[int] = set()
+        self.sent_order: deque[int] = deque()
         user = self.scope.get("user")
         user_id = user.pk if user is not None and user.is_authenticated else None
         self.viewer_id = await self._check(user_id)
@@ -236,14 +353,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self._refuse()
             return
-        for message in messages:
-            await self.send_json(message)
-        self.heartbeat = asyncio.ensure_future(self._beat())
+        await self._send_messages(messages)
+        self.pulse = _Pulse.of(asyncio.get_running_loop())
+        self.pulse.sockets.add(self)
 
     async def disconnect(self, code: int) -> None:
-        if self.heartbeat is not None:
-            self.heartbeat.cancel()
-            self.heartbeat = None
+        if self.pulse is not None:
+            self.pulse.leave(self)
         await self._leave_groups()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
@@ -253,19 +369,44 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         event_id, group = message.get("event_id"), message.get("group")
         if self.viewer_id is None or not isinstance(event_id, int):
             return
-        messages, allowed = await self._shared_messages(group, event_id)
+        await self._deliver(group, event_id)
+
+    async def _deliver(self, group: Any, event_id: int) -> None:
+        """Send this viewer what event `event_id` shows them, unless it was sent already."""
+        if event_id in self.sent_ids:
+            return
+        texts, allowed = await self._shared_messages(group, event_id)
         if not allowed:
             await self._refuse()
             return
-        for item in messages:
-            await self.send_json(item)
+        if event_id in self.sent_ids:  # a sweep sent it while this waited
+            return
+        self._mark_sent(event_id)
+        for text in texts:
+            await self.send(text_data=text)
 
-    async def _shared_messages(self, group: Any, event_id: int) -> tuple[list[dict], bool]:
-        """This viewer's messages for one event, worked out once for every socket of
-        the group in this process: one pass reads the viewers, the event and its
-        object, and renders for each (each viewer read fresh, per event)."""
+    async def _send_messages(self, messages: list[dict]) -> None:
+        for message in messages:
+            if isinstance(message.get("event_id"), int):
+                self._mark_sent(message["event_id"])
+            await self.send_json(message)
+
+    def _mark_sent(self, event_id: int) -> None:
+        if event_id in self.sent_ids:
+            return
+        self.sent_ids.add(event_id)
+        self.sent_order.append(event_id)
+        if len(self.sent_order) > SENT_KEPT:
+            self.sent_ids.discard(self.sent_order.popleft())
+
+    async def _shared_messages(self, group: Any, event_id: int) -> tuple[list[str], bool]:
+        """This viewer's messages for one event (as JSON text), worked out once for
+        every socket of the group in this process: one pass reads the viewers,
+        the event and its object, and renders once for each set of viewers who
+        see the same (each viewer read fresh, per event)."""
         if group not in self.groups_joined:
-            return await self._messages(event_ids=[event_id])
+            messages, allowed = await self._messages(event_ids=[event_id])
+            return [json.dumps(message) for message in messages], allowed
         loop = asyncio.get_running_loop()
         # By loop too: a future belongs to its loop (tests run one loop per test).
         key = (loop, group, event_id)
@@ -284,16 +425,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             results, newest = await asyncio.shield(batch)
         except Exception:
             logger.warning("Live batch for event %s failed", event_id, exc_info=True)
-            return await self._messages(event_ids=[event_id])
+            messages, allowed = await self._messages(event_ids=[event_id])
+            return [json.dumps(message) for message in messages], allowed
         if self.viewer_id not in results:  # connected after the batch began
-            return await self._messages(event_ids=[event_id])
+            messages, allowed = await self._messages(event_ids=[event_id])
+            return [json.dumps(message) for message in messages], allowed
         if newest is not None:
             self.last_id = max(self.last_id or 0, newest)
-        allowed, messages = results[self.viewer_id]
-        return messages, allowed
+        allowed, texts = results[self.viewer_id]
+        return texts, allowed
 
     async def live_ping(self, message: dict) -> None:
-        self.pong_at = time.monotonic()
+        if self.pulse is not None:
+            self.pulse.pong_at = time.monotonic()
 
     # --- Inside ---------------------------------------------------------------------
 
@@ -315,43 +459,27 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.viewer_id = None
         await self.close(code=NOT_ALLOWED)
 
-    async def _beat(self) -> None:
-        """Check the layer through a ping to oneself, and re-read the log for lost events."""
-        interval = settings.AGORA_LIVE_HEARTBEAT
-        beats = 0
-        # Sockets opened together beat apart.
-        await asyncio.sleep(interval * random.random())  # noqa: S311 (spreading load, no secret)
-        pinged = None
-        self.pong_at = time.monotonic()
-        while self.viewer_id is not None:
-            await asyncio.sleep(interval)
-            beats += 1
-            if pinged is not None and time.monotonic() - self.pong_at > 3 * interval + SEND_TIMEOUT:
-                # Pings go out and none has come back for three beats: the layer lost them
-                # (a busy socket answers late, in turn with its events, but it answers).
-                await self._close_for_layer()
-                return
-            pinged = time.monotonic()
-            try:
-                await asyncio.wait_for(
-                    self.channel_layer.send(self.channel_name, {"type": "live.ping"}),
-                    SEND_TIMEOUT,
-                )
-            except Exception:
-                logger.info("Channel layer unreachable: closing a live socket", exc_info=True)
-                await self._close_for_layer()
-                return
-            if beats % SWEEP_EVERY:
-                continue
-            messages, allowed = await self._catch_up()
+    async def _sweep(self, group: str, found: list[int]) -> None:
+        """Send what the layer lost: of the stream's events `found`, those after the
+        last one handled and not yet sent. An event found here may be one whose
+        push this busy process has not handled yet: it goes through the same
+        shared batch as the push, and is sent once."""
+        missed = [pk for pk in found if pk > (self.last_id or 0) and pk not in self.sent_ids]
+        if len(missed) > CATCH_UP_LIMIT:
+            messages, allowed = await self._catch_up()  # too many: the page reloads
             if not allowed:
                 await self._refuse()
                 return
-            for message in messages:
-                await self.send_json(message)
+            await self._send_messages(messages)
+            return
+        for event_id in missed:
+            if self.viewer_id is None:
+                return
+            await self._deliver(group, event_id)
 
     async def _close_for_layer(self) -> None:
-        self.heartbeat = None  # this task: do not cancel it from disconnect
+        if self.pulse is not None:
+            self.pulse.leave(self)
         await self._leave_groups()
         self.viewer_id = None
         await self.close(code=LAYER_DOWN)
@@ -368,13 +496,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return viewer.pk if viewer is not None else None
 
     @in_database_thread
+    def _stream_after(self, last_id: int) -> list[int]:
+        """The ids of the stream's events after `last_id`, oldest first (at most
+        one more than `CATCH_UP_LIMIT`)."""
+        return list(
+            self.stream_events()
+            .filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: CATCH_UP_LIMIT + 1]
+        )
+
+    @in_database_thread
     def _catch_up(self) -> tuple[list[dict], bool]:
         """Messages for the events after the last one handled, or a reload when too many."""
-        if self.connected_once and self.last_id is not None:
-            # A heartbeat's sweep: one query, and nothing more unless the layer lost an event.
-            stream = self.stream_events().filter(pk__gt=self.last_id)
-            if not stream.order_by().values("pk")[:1].exists():
-                return [], True
         viewer = self._viewer(self.viewer_id)
         if viewer is None:
             return [], False
@@ -401,14 +535,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     @in_database_thread
     def _batch(
         self, viewer_ids: list[int], event_id: int
-    ) -> tuple[dict[int, tuple[bool, list[dict]]], int | None]:
-        people = list(User.objects.filter(pk__in=viewer_ids, is_active=True))
-        allowed = self.viewers_allowed(people)
-        results: dict[int, tuple[bool, list[dict]]] = {pk: (False, []) for pk in viewer_ids}
+    ) -> tuple[dict[int, tuple[bool, list[str]]], int | None]:
+        """Each viewer's (allowed, messages as JSON text) for one event, and its id
+        if it belongs to the stream. Viewers who see the same share the message
+        objects, which are encoded once."""
         events = list(self.stream_events().filter(pk=event_id))
-        rendered = self.render_for(allowed, events) if events and allowed else {}
-        for viewer in allowed:
-            results[viewer.pk] = (True, rendered.get(viewer.pk, []))
+        delivered = self.deliveries(viewer_ids, events)
+        results: dict[int, tuple[bool, list[str]]] = {pk: (False, []) for pk in viewer_ids}
+        encoded: dict[int, str] = {}
+        for pk, messages in delivered.items():
+            texts = []
+            for message in messages:
+                text = encoded.get(id(message))
+                if text is None:
+                    text = encoded[id(message)] = json.dumps(message)
+                texts.append(text)
+            results[pk] = (True, texts)
         return results, events[-1].pk if events else None
 
     @in_database_thread

@@ -26,7 +26,7 @@ from agora.discussions.queries import (
     responders_among,
 )
 from agora.discussions.views.page import live_replies, stance_summary
-from agora.spaces.permissions import can_view_content, remember_roles
+from agora.spaces.permissions import can_view_content, remember_roles, standing, standings
 
 # The events that change what a reply shows.
 THREAD_VERBS = (
@@ -77,73 +77,148 @@ class ThreadConsumer(LiveConsumer):
             return back
         return ""
 
-    def viewers_allowed(self, viewers: list[User]) -> list[User]:
-        thread = self._thread()
-        if thread is None:
-            return []
-        remember_roles(viewers, thread.space)  # one query for all, not one per viewer
-        return [viewer for viewer in viewers if can_view_content(viewer, thread.space)]
-
     def render_events(self, viewer: User, events: list[Event]) -> list[dict]:
         return self.render_for([viewer], events).get(viewer.pk, [])
 
     def render_for(self, viewers: list[User], events: list[Event]) -> dict[int, list[dict]]:
-        """Each viewer's messages, with what is the same for all read once: the
-        thread, the replies, their files; the viewers' reactions in one query."""
         thread = self._thread()
         if thread is None:
             return {}
         remember_roles(viewers, thread.space)
-        viewers = [viewer for viewer in viewers if can_view_content(viewer, thread.space)]
+        fresh = {viewer.pk: standing(viewer, thread.space) for viewer in viewers}
+        delivered = self._deliveries(thread, fresh, events, {v.pk: v for v in viewers})
+        return {pk: messages for pk, messages in delivered.items() if messages}
+
+    def deliveries(self, viewer_ids: list[int], events: list[Event]) -> dict[int, list[dict]]:
+        thread = self._thread()
+        if thread is None:
+            return {}
+        return self._deliveries(thread, standings(viewer_ids, thread.space), events, {})
+
+    def _deliveries(
+        self,
+        thread: Thread,
+        fresh: dict[int, tuple],
+        events: list[Event],
+        people: dict[int, User],
+    ) -> dict[int, list[dict]]:
+        """The messages for each viewer who may read the thread's space, by id.
+
+        `fresh` holds each viewer's `standing`; `people`, the viewers already read.
+        Everything is worked out once per set of viewers who see the same, one of
+        whom is read to stand for them all: the same standing in the space, the
+        same relation to the thread and these replies (author or not, answered a
+        post-first prompt or not) and the same reactions on them. What is the
+        same for all is read once: the thread, the replies, their files; the
+        answers and the reactions each in one query for all.
+        """
+        space = thread.space
+        first: dict[tuple, int] = {}
+        for pk, key in fresh.items():
+            first.setdefault(key, pk)
+        self._read(first.values(), people, space)
+        readable = {key: can_view_content(people[pk], space) for key, pk in first.items()}
+        readers = [pk for pk, key in fresh.items() if readable[key]]
+        results: dict[int, list[dict]] = {pk: [] for pk in readers}
         # One message per reply, for its newest event: it shows the reply as it is now.
         newest: dict[int, int] = {}
         for event in events:
             reply_id = reply_id_of(event)
             if reply_id is not None:
                 newest[reply_id] = event.pk
-        if not newest or not viewers:
-            return {}
-        if not all(can_see_replies(viewer, thread, has_posted=False) for viewer in viewers):
-            # A post-first prompt: only those who have answered (or teach) see the replies.
-            answered = responders_among(thread=thread, user_ids=[v.pk for v in viewers])
-            viewers = [
-                viewer
-                for viewer in viewers
-                if can_see_replies(viewer, thread, has_posted=viewer.pk in answered)
-            ]
+        if not newest or not readers:
+            return results
         replies = replies_by_id(thread=thread, reply_ids=list(newest))
-        if not replies or not viewers:
-            return {}
-        reacted = reactions_among(user_ids=[v.pk for v in viewers], replies=replies)
-        files = reply_attachments(reply_ids=[reply.pk for reply in replies])
-        summary = stance_summary(thread)
-        heading = ngettext("%(counter)s reply", "%(counter)s replies", thread.reply_count) % {
-            "counter": thread.reply_count
-        }
-        back_url = self._back_url()
-        modules: dict = {}
-        results = {}
-        for viewer in viewers:
-            items = live_replies(
-                viewer=viewer,
-                thread=thread,
-                replies=replies,
-                back_url=back_url,
-                reacted=reacted.get(viewer.pk, set()),
-                files=files,
-                modules=modules,
+        if not replies:
+            return results
+        answered: set[int] = set()
+        if not all(
+            can_see_replies(people[pk], thread, has_posted=False)
+            for key, pk in first.items()
+            if readable[key]
+        ):
+            # A post-first prompt: only those who have answered (or teach) see the replies.
+            answered = responders_among(thread=thread, user_ids=readers)
+        reacted = reactions_among(user_ids=readers, replies=replies)
+        authors = {thread.author_id, *(reply.author_id for reply in replies)}
+        classes: dict[tuple, list[int]] = {}
+        for pk in readers:
+            key = (
+                fresh[pk],
+                pk if pk in authors else None,
+                pk in answered,
+                frozenset(reacted.get(pk, ())),
             )
-            messages = [
-                {
-                    "type": "thread.reply",
-                    "event_id": newest[reply.pk],
-                    "reply_id": reply.pk,
-                    "parent_id": reply.parent_id,
-                    "html": items[reply.pk],
-                    "stance_summary": summary,
-                    "reply_heading": heading,
-                }
-                for reply in replies
-            ]
-            results[viewer.pk] = sorted(messages, key=lambda message: message["event_id"])
+            classes.setdefault(key, []).append(pk)
+        self._read([members[0] for members in classes.values()], people, space)
+        context = {
+            "newest": newest,
+            "files": reply_attachments(reply_ids=[reply.pk for reply in replies]),
+            "summary": stance_summary(thread),
+            "heading": ngettext("%(counter)s reply", "%(counter)s replies", thread.reply_count)
+            % {"counter": thread.reply_count},
+            "back_url": self._back_url(),
+            "modules": {},
+        }
+        for members in classes.values():
+            viewer = people[members[0]]
+            messages = self._messages_of(
+                viewer,
+                thread,
+                replies,
+                has_posted=viewer.pk in answered,
+                reacted=reacted.get(viewer.pk, set()),
+                **context,
+            )
+            for pk in members:
+                results[pk] = messages
         return results
+
+    @staticmethod
+    def _read(user_ids, people: dict[int, User], space) -> None:
+        """Read into `people` those of `user_ids` not yet there, with their roles in `space`."""
+        missing = [pk for pk in user_ids if pk not in people]
+        if missing:
+            loaded = list(User.objects.filter(pk__in=missing))
+            remember_roles(loaded, space)
+            people.update((user.pk, user) for user in loaded)
+
+    def _messages_of(
+        self,
+        viewer: User,
+        thread: Thread,
+        replies: list,
+        *,
+        newest: dict[int, int],
+        has_posted: bool,
+        reacted: set[tuple[int, str]],
+        files: dict[int, list],
+        back_url: str,
+        modules: dict,
+        summary: str,
+        heading: str,
+    ) -> list[dict]:
+        if not can_see_replies(viewer, thread, has_posted=has_posted):
+            return []
+        items = live_replies(
+            viewer=viewer,
+            thread=thread,
+            replies=replies,
+            back_url=back_url,
+            reacted=reacted,
+            files=files,
+            modules=modules,
+        )
+        messages = [
+            {
+                "type": "thread.reply",
+                "event_id": newest[reply.pk],
+                "reply_id": reply.pk,
+                "parent_id": reply.parent_id,
+                "html": items[reply.pk],
+                "stance_summary": summary,
+                "reply_heading": heading,
+            }
+            for reply in replies
+        ]
+        return sorted(messages, key=lambda message: message["event_id"])

@@ -13,15 +13,12 @@ one space, and are tested together as a matrix.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from agora.accounts.models import User
 from agora.spaces.models import JoinRequest, Membership, Space
-
-if TYPE_CHECKING:
-    from agora.accounts.models import User
 
 POSTING_ROLES = (Membership.Role.FACILITATOR, Membership.Role.MEMBER, Membership.Role.GUEST)
 
@@ -54,6 +51,36 @@ def remember_roles(users: Iterable[User], space: Space) -> None:
     )
     for user_id, user in people.items():
         user.__dict__.setdefault("_space_roles", {})[space.pk] = roles.get(user_id)
+
+
+# What the predicates of the spaces and discussions read of a user, besides
+# who they are (compared with authors) and their role in the space.
+STANDING_FIELDS = ("is_active", "org_role")
+
+
+def standing(user: User, space: Space) -> tuple:
+    """What the predicates of the spaces and discussions read of `user` in
+    `space`, besides who they are: two people of the same standing have the
+    same rights there, on what neither of them wrote.
+
+    Live updates render once per standing rather than once per viewer (see
+    `ThreadConsumer.deliveries`). A predicate that comes to read more of a
+    user must add it to `STANDING_FIELDS`; `tests/spaces/test_permissions.py`
+    checks every predicate against this key.
+    """
+    return (*(getattr(user, name) for name in STANDING_FIELDS), role_in(user, space))
+
+
+def standings(user_ids: Iterable[int], space: Space) -> dict[int, tuple]:
+    """The `standing` of each of `user_ids` in `space`, read fresh in one query,
+    without building the users (accounts that no longer exist are left out)."""
+    role = Membership.objects.filter(space=space, user=OuterRef("pk")).values("role")[:1]
+    rows = (
+        User.objects.filter(pk__in=list(user_ids))
+        .annotate(space_role=Subquery(role))
+        .values_list("pk", *STANDING_FIELDS, "space_role")
+    )
+    return {pk: tuple(values) for pk, *values in rows}
 
 
 def forget_roles(user: User) -> None:

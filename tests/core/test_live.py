@@ -3,6 +3,7 @@ sockets close so the page says live updates are paused, and nothing is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import socket as sockets
 
 import pytest
@@ -86,17 +87,21 @@ def test_a_socket_is_refused_while_the_layer_is_down(redis_down, space, member):
     run(scenario)
 
 
-def test_the_heartbeat_closes_the_socket_when_the_layer_fails(
-    channel_layer, settings, space, member
+def test_the_heartbeat_closes_every_socket_when_the_layer_fails(
+    channel_layer, settings, space, member, replier
 ):
+    """One heartbeat per process checks the layer for all its sockets, and closes them all."""
     settings.AGORA_LIVE_HEARTBEAT = 0.1
     thread = actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
-    as_member = headers_for(member)
+    other = actions.start_thread(author=member, space=space, title="Maps", body="Where?")
+    as_member, as_replier = headers_for(member), headers_for(replier)
 
     async def scenario() -> None:
-        socket = socket_at(f"/ws/threads/{thread.pk}/", as_member)
-        assert await socket.connect() == (True, None)
-        assert await socket.receive_nothing(timeout=0.35) is True  # beats go through
+        first = socket_at(f"/ws/threads/{thread.pk}/", as_member)
+        second = socket_at(f"/ws/threads/{other.pk}/", as_replier)
+        assert await first.connect() == (True, None)
+        assert await second.connect() == (True, None)
+        assert await first.receive_nothing(timeout=0.35) is True  # beats go through
 
         layer = get_channel_layer()
 
@@ -104,20 +109,23 @@ def test_the_heartbeat_closes_the_socket_when_the_layer_fails(
             raise ConnectionError("Redis went away")
 
         layer.send = broken_send
-        assert await socket.receive_output(timeout=10) == {
-            "type": "websocket.close",
-            "code": LAYER_DOWN,
-        }
+        closed = {"type": "websocket.close", "code": LAYER_DOWN}
+        assert await first.receive_output(timeout=10) == closed
+        assert await second.receive_output(timeout=10) == closed
 
     run(scenario)
 
 
+@pytest.fixture
+def layer_loses_pushes(monkeypatch, settings):
+    """Events are recorded, and their pushes never reach the layer (as if Redis lost them)."""
+    settings.AGORA_LIVE_HEARTBEAT = 0.1
+    monkeypatch.setattr("agora.discussions.listeners.push", lambda group, event_id: None)
+
+
 def test_the_heartbeat_sends_what_the_layer_dropped(
-    channel_layer, settings, space, member, replier
+    channel_layer, layer_loses_pushes, space, member, replier
 ):
-    settings.AGORA_LIVE_HEARTBEAT = 0.2
-    # Events are recorded but never delivered: as if the layer lost the push.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     thread = actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
     as_member = headers_for(member)
 
@@ -131,6 +139,59 @@ def test_the_heartbeat_sends_what_the_layer_dropped(
         message = await socket.receive_json_from(timeout=10)
         assert message["reply_id"] == reply.pk
         assert "Lost in the layer." in message["html"]
+        # Later sweeps find nothing more to send.
+        assert await socket.receive_nothing(timeout=1.0) is True
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_the_sweep_sends_one_group_what_was_lost_and_keeps_the_rules(
+    channel_layer, layer_loses_pushes, space, facilitator, member, replier
+):
+    """A sweep hands the lost event to every socket of the group, each as they may see it."""
+    thread = actions.start_thread(
+        author=facilitator, space=space, kind="prompt", title="Yours?", body="Go.", post_first=True
+    )
+    as_facilitator, as_waiting = headers_for(facilitator), headers_for(member)
+
+    async def scenario() -> None:
+        author = socket_at(f"/ws/threads/{thread.pk}/", as_facilitator)
+        waiting = socket_at(f"/ws/threads/{thread.pk}/", as_waiting)
+        assert await author.connect() == (True, None)
+        assert await waiting.connect() == (True, None)
+
+        reply = await database_sync_to_async(actions.post_reply)(
+            author=replier, thread=thread, body="My answer."
+        )
+        assert (await author.receive_json_from(timeout=10))["reply_id"] == reply.pk
+        # Who has not answered the post-first prompt is sent nothing, by sweeps either.
+        assert await waiting.receive_nothing(timeout=1.0) is True
+        assert await author.receive_nothing(timeout=0.1) is True
+        await author.disconnect()
+        await waiting.disconnect()
+
+    run(scenario)
+
+
+def test_an_event_pushed_and_swept_is_sent_once(channel_layer, settings, space, member, replier):
+    settings.AGORA_LIVE_HEARTBEAT = 0.05  # a sweep every 0.2 s, while replies arrive
+    thread = actions.start_thread(author=member, space=space, title="Charts", body="Bars?")
+    as_member = headers_for(member)
+
+    async def scenario() -> None:
+        socket = socket_at(f"/ws/threads/{thread.pk}/", as_member)
+        assert await socket.connect() == (True, None)
+        posted = []
+        for number in range(8):
+            reply = await database_sync_to_async(actions.post_reply)(
+                author=replier, thread=thread, body=f"Reply {number}."
+            )
+            posted.append(reply.pk)
+            await asyncio.sleep(0.05)
+        received = [(await socket.receive_json_from(timeout=10))["reply_id"] for _ in posted]
+        assert sorted(received) == posted
+        assert await socket.receive_nothing(timeout=0.6) is True
         await socket.disconnect()
 
     run(scenario)

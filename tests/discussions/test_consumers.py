@@ -13,9 +13,10 @@ from channels.testing.websocket import WebsocketCommunicator
 from agora.accounts.models import User
 from agora.core.models import Event
 from agora.discussions import actions
+from agora.discussions.consumers import ThreadConsumer
 from agora.discussions.models import Thread
 from agora.spaces.actions import remove_member
-from agora.spaces.models import Space
+from agora.spaces.models import Membership, Space
 from tests.factories import UserFactory, add_member, make_space
 from tests.live import channel_layer, headers_for, run, socket_at
 
@@ -401,3 +402,80 @@ def test_bad_catch_up_values_are_ignored(channel_layer, thread, member):
             await socket.disconnect()
 
     run(scenario)
+
+
+# --- Rendering once for many viewers --------------------------------------------------
+
+
+def consumer_of(thread: Thread) -> ThreadConsumer:
+    consumer = ThreadConsumer()
+    consumer.scope = {"url_route": {"kwargs": {"thread_id": thread.pk}}}
+    consumer.query = {}
+    return consumer
+
+
+def test_what_is_worked_out_once_for_all_is_what_each_would_get_alone(
+    private_space, thread, prompt, facilitator, member, learner_person, admin_user, outsider
+):
+    """The live batch renders once per set of viewers who see the same: for every
+    viewer it must give exactly what rendering for that viewer alone gives."""
+    staff = UserFactory(name="Sam Staff", org_role=User.OrgRole.STAFF)
+    guest_member = UserFactory(name="Gus Guest", org_role=User.OrgRole.GUEST)
+    add_member(private_space, guest_member, Membership.Role.GUEST)
+    reactor, quiet, gone = UserFactory(name="Ria"), UserFactory(name="Quinn"), UserFactory()
+    bystander = UserFactory(name="Bea")  # the reactor's standing, and nothing written
+    for person in (reactor, quiet, gone, bystander):
+        add_member(private_space, person)
+    viewers = [facilitator, member, learner_person, admin_user, outsider, staff]
+    viewers += [bystander, guest_member, reactor, quiet, gone]
+    reply = actions.post_reply(author=learner_person, thread=thread, body="Lines.")
+    actions.react(user=reactor, reply=reply, kind="helpful")
+    rude = actions.post_reply(author=quiet, thread=thread, body="Rude.")
+    actions.hide_post(actor=facilitator, post=rude)
+    answer = actions.post_reply(author=member, thread=prompt, body="My chart.")
+    actions.post_reply(author=quiet, thread=prompt, body="Mine too.")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+
+    for shown, events in [
+        (thread, list(Event.objects.filter(verb__startswith="reply.", data__thread_id=thread.pk))),
+        (thread, list(Event.objects.filter(verb="post.hidden"))),
+        (prompt, list(Event.objects.filter(data__reply_id=answer.pk))),
+    ]:
+        consumer = consumer_of(shown)
+        together = consumer.deliveries([viewer.pk for viewer in viewers], events)
+        alone = {}
+        for viewer in viewers:
+            fresh = User.objects.get(pk=viewer.pk)
+            if fresh.is_active and consumer.may_listen(fresh):
+                alone[viewer.pk] = consumer.render_for([fresh], events).get(viewer.pk, [])
+        assert together == alone
+        # Those who may not read the space are left out (and disconnected).
+        assert outsider.pk not in together
+        assert gone.pk not in together
+        # The comparison is of renderings, not of empty lists.
+        assert together[facilitator.pk] != []
+    # The post-first prompt: who has not answered gets nothing, who has gets the reply.
+    assert together[reactor.pk] == []
+    assert together[quiet.pk] != []
+
+
+def test_the_batch_tells_who_reacted_wrote_and_moderates_apart(
+    private_space, thread, facilitator, member, learner_person
+):
+    bystander, reactor = UserFactory(name="Bea"), UserFactory(name="Ria")
+    add_member(private_space, bystander)
+    add_member(private_space, reactor)
+    reply = actions.post_reply(author=learner_person, thread=thread, body="Lines.")
+    actions.react(user=reactor, reply=reply, kind="helpful")
+    events = list(Event.objects.filter(verb="reply.reacted"))
+
+    together = consumer_of(thread).deliveries(
+        [bystander.pk, reactor.pk, facilitator.pk, learner_person.pk], events
+    )
+
+    html = {pk: messages[0]["html"] for pk, messages in together.items()}
+    assert 'aria-pressed="true"' in html[reactor.pk]
+    assert 'aria-pressed="true"' not in html[bystander.pk]
+    assert ">Edit<" in html[learner_person.pk]
+    assert ">Edit<" not in html[bystander.pk]
+    assert html[facilitator.pk] != html[bystander.pk]  # moderation controls

@@ -26,14 +26,17 @@ from agora.discussions.permissions import (
     can_accept_answer,
     can_delete,
     can_edit,
+    can_flag,
     can_moderate,
     can_react,
     can_reply,
     can_see_replies,
     can_start_thread,
     may_take_stance,
+    sees_hidden,
 )
 from agora.spaces.models import Space
+from agora.spaces.permissions import can_view_content, standing, standings
 from tests.factories import UserFactory, add_member, make_space
 from tests.rules import (
     ACTIVE,
@@ -338,3 +341,53 @@ def test_a_thread_of_another_space_is_404_like_a_missing_one(owner):
     ):
         with pytest.raises(Http404):
             access_thread(person, slug, thread_id)
+
+
+def _rights_on_others_posts(world: World, person: User) -> dict[str, bool]:
+    """`person`'s rights in `world` on what someone else wrote."""
+    return {
+        "view": can_view_content(person, world.space),
+        **{
+            f"start_{thread_kind}": can_start_thread(person, world.space, thread_kind)
+            for thread_kind in THREAD_KINDS
+        },
+        "reply": can_reply(person, world.thread),
+        "reply_locked": can_reply(person, world.locked),
+        "edit_other_reply": can_edit(person, world.other_reply),
+        "delete_other_reply": can_delete(person, world.other_reply),
+        "delete_other_thread": can_delete(person, world.thread),
+        "moderate": can_moderate(person, world.space),
+        "react_other": can_react(person, world.other_reply),
+        "flag_other": can_flag(person, world.other_reply),
+        "sees_hidden": sees_hidden(person, world.other_reply),
+        "accept_other": can_accept_answer(person, world.other_question),
+        "see_prompt_replies": can_see_replies(person, world.prompt, has_posted=False),
+    }
+
+
+@pytest.mark.parametrize(("org_role", "space_role", "visibility", "kind", "status"), MATRIX)
+def test_people_of_one_standing_have_the_same_rights(
+    owner, org_role, space_role, visibility, kind, status
+):
+    """Live updates render once per standing (`standing`): two people with the same
+    role in the org and in the space, different in everything else, may do the same
+    with what neither of them wrote."""
+    world = World(
+        owner=owner,
+        org_role=org_role,
+        space_role=space_role,
+        visibility=visibility,
+        kind=kind,
+        status=status,
+    )
+    twin = UserFactory(org_role=org_role, is_superuser=True, language="fr", time_zone="Asia/Tokyo")
+    if space_role is not None:
+        add_member(world.space, twin, space_role)
+    person = User.objects.get(pk=world.person.pk)
+
+    assert standing(twin, world.space) == standing(person, world.space)
+    assert standings([person.pk, twin.pk], world.space) == {
+        person.pk: standing(person, world.space),
+        twin.pk: standing(twin, world.space),
+    }
+    assert _rights_on_others_posts(world, twin) == _rights_on_others_posts(world, person)

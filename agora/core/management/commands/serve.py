@@ -52,6 +52,9 @@ class Command(BaseCommand):
             "--no-access-log",
             "--lifespan",
             "off",
+            # Compressing each live message per socket costs more CPU than it saves.
+            "--ws-per-message-deflate",
+            "false",
         ]
         environment = dict(os.environ)
         separate_worker = bool(settings.REDIS_URL)
