@@ -52,6 +52,26 @@ def test_every_word_must_match_and_the_last_one_may_be_a_prefix(space, member, f
     assert find(member, "charts pie") == [("thread", both.pk)]
 
 
+def test_a_long_last_word_is_a_prefix_not_just_its_first_letters(space, member, find):
+    grams = actions.start_thread(author=member, space=space, title="Histograms", body="")
+    actions.start_thread(author=member, space=space, title="History", body="")
+    man = actions.start_thread(
+        author=member, space=space, title="Notes", body="The signalman waved"
+    )
+    actions.start_thread(author=member, space=space, title="Significant", body="")
+    assert find(member, "histogr") == [("thread", grams.pk)]
+    assert find(member, "signal") == [("thread", man.pk)]
+    assert find(member, "waved signal") == [("thread", man.pk)]
+
+
+def test_a_rare_long_prefix_behind_common_first_letters_is_found(space, member, settings, find):
+    settings.AGORA_SEARCH_MAX_CANDIDATES = 2
+    grams = actions.start_thread(author=member, space=space, title="Histograms", body="")
+    for n in range(20):
+        actions.start_thread(author=member, space=space, title=f"History {n}", body="")
+    assert find(member, "histogr") == [("thread", grams.pk)]
+
+
 def test_stemming_finds_other_forms(space, member, find):
     thread = actions.start_thread(author=member, space=space, title="Running", body="")
     assert find(member, "runs") == [("thread", thread.pk)]

@@ -1,6 +1,24 @@
-"""SQLite FTS5 (the embedded default): the ``search_fts`` table over the documents."""
+"""SQLite FTS5 (the embedded default): the ``search_fts`` table over the documents.
+
+A last word typed as a prefix ("signal" also finds "signalman") is where
+FTS5 is slow: unless the prefix has the length of one of the table's prefix
+indexes (3 or 4 letters), it merges the whole list of matches of every word
+that starts with it before returning the first row. For a word in half of
+all posts that alone took 50-80 ms at a million posts. So a longer prefix is
+looked up through its indexed first letters ("sign"), which FTS5 walks
+newest first and stops early, and each row found is checked here against the
+prefix itself, with the table's own tokenizer (`stems`). Only when that walk
+finds few of its rows to match (a rare word whose first letters are common)
+does FTS5 merge the prefix's lists: for a rare word they are short.
+"""
 
 from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable
 
 from agora.search.backends.base import (
     SCORED_CHARS,
@@ -12,14 +30,119 @@ from agora.search.backends.base import (
 )
 
 SNIPPET_TOKENS = 24
+# The FTS5 table's tokenizer and prefix indexes, as `0002_full_text_index`
+# creates them (a migration may not import this module; a test compares).
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+INDEXED_PREFIXES = (4, 3)
+# The walk through a prefix's first letters gives up (and lets FTS5 merge the
+# prefix's lists) after this many visible rows per candidate wanted.
+WALK_ROWS_PER_CANDIDATE = 4
+WALK_BATCH = 256
+STEM_CACHE_SIZE = 50_000
 
 
-def match_expression(query: Words) -> str:
-    """An FTS5 query: every word quoted (so none is an operator), all required."""
+def match_expression(query: Words, *, last: str | None = None) -> str:
+    """An FTS5 query: every word quoted (so none is an operator), all required.
+
+    `last`, when given, stands for the last word (as a prefix).
+    """
     terms = [f'"{word}"' for word in query.words]
-    if query.prefix:
+    if last is not None:
+        terms[-1] = f'"{last}"*'
+    elif query.prefix:
         terms[-1] += "*"
     return " ".join(terms)
+
+
+class _Stemmer(threading.local):
+    """The table's tokenizer, run on a private in-memory database per thread.
+
+    The same SQLite library as the database's, so the same stems; no query
+    reaches the database, and words already seen are remembered.
+    """
+
+    def __init__(self) -> None:
+        self.connection: sqlite3.Connection | None = None
+        self.known: dict[str, tuple[str, ...]] = {}
+
+    def stems(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        wanted = set(words)
+        missing = [word for word in wanted if word not in self.known]
+        if missing:
+            if len(self.known) + len(missing) > STEM_CACHE_SIZE:
+                self.known.clear()
+            self.known.update(self._tokenize(missing))
+        return {word: self.known[word] for word in wanted}
+
+    def _tokenize(self, words: list[str]) -> dict[str, tuple[str, ...]]:
+        if self.connection is None:
+            self.connection = sqlite3.connect(":memory:", check_same_thread=False)
+            self.connection.execute(
+                f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize='{TOKENIZER}')"
+            )
+            self.connection.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(words, 'instance')")
+        database = self.connection
+        with database:
+            database.executemany("INSERT INTO words(rowid, word) VALUES (?, ?)", enumerate(words))
+            found: dict[str, list[str]] = {word: [] for word in words}
+            for row, term in database.execute("SELECT doc, term FROM terms"):
+                found[words[row]].append(term)
+            database.execute("DELETE FROM words")
+        return {word: tuple(terms) for word, terms in found.items()}
+
+
+_stemmer = _Stemmer()
+
+
+def stems(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The terms the FTS5 table indexes for each of `words` (usually one stem)."""
+    return _stemmer.stems(words)
+
+
+def _folded(text: str) -> str:
+    """`text` without accents, as the tokenizer folds it (remove_diacritics)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class _Prefix:
+    """A long last word, found through its indexed first letters and checked here."""
+
+    def __init__(self, stem: str, letters: str) -> None:
+        self.stem = stem
+        self.letters = letters
+        # A word whose stem starts with `stem` starts with `letters`: Porter
+        # only changes the end of a word, and `letters` is shorter than `stem`.
+        self.words = re.compile(rf"(?<![^\W_]){re.escape(letters)}[^\W_]*", re.IGNORECASE)
+
+    @classmethod
+    def of(cls, query: Words) -> _Prefix | None:
+        if not query.prefix:
+            return None
+        stem = stems([query.words[-1]])[query.words[-1]]
+        if len(stem) != 1 or len(stem[0]) <= max(INDEXED_PREFIXES):
+            return None  # FTS5 reads a short prefix from its own index
+        # FTS5 stems the letters too: use them only when that leaves them be.
+        for length in INDEXED_PREFIXES:
+            letters = stem[0][:length]
+            if stems([letters])[letters] == (letters,):
+                return cls(stem[0], letters)
+        return None
+
+    def matching(self, rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """The rows with a word whose stem starts with the prefix's stem."""
+        found = [
+            (row, {m.group() for text in row[1:] for m in self.words.finditer(_folded(text or ""))})
+            for row in rows
+        ]
+        known = stems(word for _, words in found for word in words)
+        return [
+            row
+            for row, words in found
+            if any(term.startswith(self.stem) for word in words for term in known[word])
+        ]
 
 
 class SQLiteFTS5Backend(SearchBackend):
@@ -30,14 +153,41 @@ class SQLiteFTS5Backend(SearchBackend):
         # to it) and the join stops at `limit` visible ones. They are ranked
         # in Python: FTS5's bm25() would first count every row that has each
         # word (half the index, for a very common one).
+        prefix = _Prefix.of(query)
+        rows = self._walk(cursor, query, prefix, where, params, limit) if prefix else None
+        if rows is None:
+            cursor.execute(
+                "SELECT d.id, d.title, substr(d.body, 1, %s) FROM search_fts"  # noqa: S608
+                " JOIN search_searchdocument d ON d.id = search_fts.rowid"
+                f" WHERE search_fts MATCH %s AND {where}"
+                " ORDER BY search_fts.rowid DESC LIMIT %s",
+                [SCORED_CHARS, match_expression(query), *params, limit],
+            )
+            rows = cursor.fetchall()
+        return rank_candidates(query, rows)
+
+    def _walk(self, cursor, query, prefix: _Prefix, where, params, limit):
+        """The newest `limit` matches through the prefix's first letters, or None
+        when too few of the rows walked match (then FTS5 merges the prefix)."""
+        most = limit * WALK_ROWS_PER_CANDIDATE
         cursor.execute(
-            "SELECT d.id, d.title, substr(d.body, 1, %s) FROM search_fts"  # noqa: S608
+            "SELECT d.id, d.title, d.body FROM search_fts"  # noqa: S608
             " JOIN search_searchdocument d ON d.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND {where}"
             " ORDER BY search_fts.rowid DESC LIMIT %s",
-            [SCORED_CHARS, match_expression(query), *params, limit],
+            [match_expression(query, last=prefix.letters), *params, most + 1],
         )
-        return rank_candidates(query, cursor.fetchall())
+        rows: list[tuple[int, str, str]] = []
+        walked = 0
+        while len(rows) < limit:
+            batch = cursor.fetchmany(WALK_BATCH)
+            if not batch:
+                break  # every match is among the rows walked
+            walked += len(batch)
+            if walked > most:
+                return None
+            rows += prefix.matching(batch)
+        return [(pk, title, (body or "")[:SCORED_CHARS]) for pk, title, body in rows[:limit]]
 
     def snippets(self, cursor, query, ids):
         """Marked in Python: FTS5's snippet() needs a MATCH per row, which costs a
