@@ -27,6 +27,7 @@ from agora.search.backends.base import (
     Words,
     mark_words,
     rank_candidates,
+    word_matches,
 )
 
 SNIPPET_TOKENS = 24
@@ -115,7 +116,8 @@ class _Prefix:
         self.letters = letters
         # A word whose stem starts with `stem` starts with `letters`: Porter
         # only changes the end of a word, and `letters` is shorter than `stem`.
-        self.words = re.compile(rf"(?<![^\W_]){re.escape(letters)}[^\W_]*", re.IGNORECASE)
+        self.words = re.compile(rf"{re.escape(letters)}[^\W_]*", re.IGNORECASE)
+        self.accepted: dict[str, bool] = {}
 
     @classmethod
     def of(cls, query: Words) -> _Prefix | None:
@@ -133,16 +135,18 @@ class _Prefix:
 
     def matching(self, rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
         """The rows with a word whose stem starts with the prefix's stem."""
-        found = [
-            (row, {m.group() for text in row[1:] for m in self.words.finditer(_folded(text or ""))})
-            for row in rows
-        ]
-        known = stems(word for _, words in found for word in words)
-        return [
-            row
-            for row, words in found
-            if any(term.startswith(self.stem) for word in words for term in known[word])
-        ]
+        found = []
+        for row in rows:
+            words = {
+                match.group()
+                for text in row[1:]
+                for match in word_matches(self.words, _folded(text or ""))
+            }
+            found.append((row, words))
+        unknown = {word for _, words in found for word in words} - self.accepted.keys()
+        for word, terms in stems(unknown).items():
+            self.accepted[word] = any(term.startswith(self.stem) for term in terms)
+        return [row for row, words in found if any(self.accepted[word] for word in words)]
 
 
 class SQLiteFTS5Backend(SearchBackend):
