@@ -40,10 +40,15 @@ def test_the_backend_knows_the_tables_tokenizer_and_prefixes():
 
 @sqlite_only
 @pytest.mark.django_db
-@pytest.mark.parametrize("cap", [500, 2])
+@pytest.mark.parametrize(("cap", "batch"), [(500, 256), (2, 256), (2, 2), (5, 3)])
 @pytest.mark.parametrize("text", ["signal", "signa", "waved signall", "histogr", "signific"])
-def test_a_long_prefix_finds_what_fts5_finds(space, member, settings, index, cap, text):
+def test_a_long_prefix_finds_what_fts5_finds(
+    space, member, settings, monkeypatch, index, cap, batch, text
+):
+    """Whether the walk through the first letters ends, gives up early or
+    runs out of rows, the rows found are those FTS5 finds for the prefix."""
     settings.AGORA_SEARCH_MAX_CANDIDATES = cap
+    monkeypatch.setattr(sqlite_fts5, "WALK_BATCH", batch)
     titles = ["Signalling", "signals", "Signál", "SIGNAL", "significant", "design", "signalman"]
     titles += ["History", "histograms", "Signature", "sign", "signal-to-noise", "Insignia"]
     for title in titles:

@@ -38,7 +38,9 @@ INDEXED_PREFIXES = (4, 3)
 # The walk through a prefix's first letters gives up (and lets FTS5 merge the
 # prefix's lists) after this many visible rows per candidate wanted.
 WALK_ROWS_PER_CANDIDATE = 4
+# Rows fetched at a time; the first batch, small, decides whether to go on.
 WALK_BATCH = 256
+WALK_FIRST_BATCH = 64
 STEM_CACHE_SIZE = 50_000
 
 
@@ -172,7 +174,8 @@ class SQLiteFTS5Backend(SearchBackend):
 
     def _walk(self, cursor, query, prefix: _Prefix, where, params, limit):
         """The newest `limit` matches through the prefix's first letters, or None
-        when too few of the rows walked match (then FTS5 merges the prefix)."""
+        when fewer than one in WALK_ROWS_PER_CANDIDATE of the rows walked match
+        (then FTS5 merges the prefix's lists: for such a word they are short)."""
         most = limit * WALK_ROWS_PER_CANDIDATE
         cursor.execute(
             "SELECT d.id, d.title, d.body FROM search_fts"  # noqa: S608
@@ -183,14 +186,18 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         rows: list[tuple[int, str, str]] = []
         walked = 0
+        size = min(WALK_FIRST_BATCH, WALK_BATCH)
         while len(rows) < limit:
-            batch = cursor.fetchmany(WALK_BATCH)
-            if not batch:
-                break  # every match is among the rows walked
+            batch = cursor.fetchmany(size)
             walked += len(batch)
             if walked > most:
                 return None
             rows += prefix.matching(batch)
+            if len(batch) < size:
+                break  # no more rows: every match is among those walked
+            if len(rows) * WALK_ROWS_PER_CANDIDATE < walked:
+                return None  # decided early: the rest would cost more than the merge
+            size = WALK_BATCH
         return [(pk, title, (body or "")[:SCORED_CHARS]) for pk, title, body in rows[:limit]]
 
     def snippets(self, cursor, query, ids):
