@@ -17,14 +17,20 @@ sqlite_only = pytest.mark.skipif(
 
 
 def test_stems_are_the_tokenizers_terms():
-    found = stems(["Signalling", "running", "Signál", "straße", "ab1c"])
+    found = stems(["Signalling", "running", "Signál", "straße", "ab1c", "Ǯá"])
     assert found == {
         "Signalling": ("signal",),
         "running": ("run",),
         "Signál": ("signal",),
         "straße": ("straß",),
         "ab1c": ("ab1c",),
+        "Ǯá": ("ǯa",),
     }
+
+
+def test_text_is_folded_as_the_tokenizer_folds_it():
+    assert sqlite_fts5._folded("Signa\u0301lling, ÉCOLE; Ǯá") == "signalling, ecole; ǯa"
+    assert sqlite_fts5._folded("plain ASCII") == "plain ASCII"
 
 
 @sqlite_only
@@ -51,6 +57,8 @@ def test_a_long_prefix_finds_what_fts5_finds(
     monkeypatch.setattr(sqlite_fts5, "WALK_BATCH", batch)
     titles = ["Signalling", "signals", "Signál", "SIGNAL", "significant", "design", "signalman"]
     titles += ["History", "histograms", "Signature", "sign", "signal-to-noise", "Insignia"]
+    # Accents as separate characters, and a letter the tokenizer keeps its accent on.
+    titles += ["Signa\u0301lman", "SI\u0301GNALS", "Hi\u0308stogr\u01eem"]
     for title in titles:
         actions.start_thread(author=member, space=space, title=title, body="waved")
     index()

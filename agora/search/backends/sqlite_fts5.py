@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterable
 
 from agora.search.backends.base import (
@@ -57,16 +56,23 @@ def match_expression(query: Words, *, last: str | None = None) -> str:
     return " ".join(terms)
 
 
-class _Stemmer(threading.local):
+class _Tokenizer(threading.local):
     """The table's tokenizer, run on a private in-memory database per thread.
 
-    The same SQLite library as the database's, so the same stems; no query
-    reaches the database, and words already seen are remembered.
+    The same SQLite library as the database's, so the same terms; no query
+    reaches the database, and what it has answered is remembered.
     """
 
     def __init__(self) -> None:
         self.connection: sqlite3.Connection | None = None
         self.known: dict[str, tuple[str, ...]] = {}
+        self.folding = _Folding(self)
+
+    def folded(self, text: str) -> str:
+        if text.isascii():
+            return text
+        self.folding.learn(text)
+        return text.translate(self.folding)
 
     def stems(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
         wanted = set(words)
@@ -74,40 +80,60 @@ class _Stemmer(threading.local):
         if missing:
             if len(self.known) + len(missing) > STEM_CACHE_SIZE:
                 self.known.clear()
-            self.known.update(self._tokenize(missing))
+            self.known.update(zip(missing, self.terms(missing), strict=True))
         return {word: self.known[word] for word in wanted}
 
-    def _tokenize(self, words: list[str]) -> dict[str, tuple[str, ...]]:
+    def terms(self, texts: list[str]) -> list[tuple[str, ...]]:
+        """The terms the table would index for each of `texts`."""
         if self.connection is None:
-            self.connection = sqlite3.connect(":memory:", check_same_thread=False)
+            self.connection = sqlite3.connect(":memory:")
             self.connection.execute(
                 f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize='{TOKENIZER}')"
             )
             self.connection.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(words, 'instance')")
         database = self.connection
+        found: list[list[tuple[int, str]]] = [[] for _ in texts]
         with database:
-            database.executemany("INSERT INTO words(rowid, word) VALUES (?, ?)", enumerate(words))
-            found: dict[str, list[str]] = {word: [] for word in words}
-            for row, term in database.execute("SELECT doc, term FROM terms"):
-                found[words[row]].append(term)
+            database.executemany("INSERT INTO words(rowid, word) VALUES (?, ?)", enumerate(texts))
+            for row, offset, term in database.execute("SELECT doc, offset, term FROM terms"):
+                found[row].append((offset, term))
             database.execute("DELETE FROM words")
-        return {word: tuple(terms) for word, terms in found.items()}
+        return [tuple(term for _, term in sorted(terms)) for terms in found]
 
 
-_stemmer = _Stemmer()
+class _Folding(dict[int, str]):
+    """For `str.translate`: each character as the tokenizer folds it (lower
+    case, no accents), learnt from the tokenizer the first time it is met."""
+
+    def __init__(self, tokenizer: _Tokenizer) -> None:
+        super().__init__()
+        self.tokenizer = tokenizer
+
+    def learn(self, text: str) -> None:
+        new = [chr(code) for code in {ord(c) for c in text} - self.keys()]
+        if not new:
+            return
+        terms = self.tokenizer.terms(new + [f"x{character}x" for character in new])
+        for character, alone, between in zip(new, terms, terms[len(new) :], strict=False):
+            if len(alone) == 1:
+                self[ord(character)] = alone[0]  # a letter or digit
+            elif between == ("xx",):
+                self[ord(character)] = ""  # an accent, dropped inside a word
+            else:
+                self[ord(character)] = character  # a separator
+
+
+_tokenizer = _Tokenizer()
 
 
 def stems(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The terms the FTS5 table indexes for each of `words` (usually one stem)."""
-    return _stemmer.stems(words)
+    return _tokenizer.stems(words)
 
 
 def _folded(text: str) -> str:
-    """`text` without accents, as the tokenizer folds it (remove_diacritics)."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """`text` with each character as the tokenizer folds it."""
+    return _tokenizer.folded(text)
 
 
 class _Prefix:
