@@ -421,6 +421,19 @@ def test_search_bench_fills_and_measures_both_ways(db, capsys):
     assert all(row["p95_ms"] >= row["p50_ms"] > 0 for row in rows)
 
 
+def test_search_bench_reuses_only_a_database_it_filled_with_as_many_posts(db):
+    from bench.search import fill, filled_world
+
+    with pytest.raises(SystemExit, match="0 documents, not 30"):
+        filled_world(30)
+    world = fill(30, log=lambda line: None)
+    again = filled_world(30)
+    assert again["viewer"] == world["viewer"]
+    assert again["spaces"] == world["spaces"]
+    with pytest.raises(SystemExit, match="30 documents, not 40"):
+        filled_world(40)
+
+
 def test_live_delivery_runs_across_two_server_processes(tmp_path):
     """The live entry of the bench, tiny: every reply reaches every socket."""
     import secrets
