@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.search.backends import backend
-from agora.search.backends.base import MAX_WORDS, words
+from agora.search.backends.base import MAX_WORDS, word_matches, words
 from agora.search.queries import highlighted, search
 from tests.factories import UserFactory, add_member, make_space
 
@@ -38,6 +41,14 @@ def test_the_backend_follows_the_database():
 def test_words_keep_letters_and_digits_only(text, expected, prefix):
     assert words(text).words == expected
     assert words(text).prefix is prefix
+
+
+@given(st.text(alphabet="sigaSIGN_- é\u0301ſK1", max_size=40))
+def test_word_matches_start_words_as_a_look_behind_would(text):
+    letters = re.compile(r"(?:sign|si)[^\W_]*", re.IGNORECASE)
+    behind = re.compile(r"(?<![^\W_])(?:sign|si)[^\W_]*", re.IGNORECASE)
+    found = [m.span() for m in word_matches(letters, text)]
+    assert found == [m.span() for m in behind.finditer(text)]
 
 
 def test_words_are_capped():
