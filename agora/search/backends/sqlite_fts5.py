@@ -4,7 +4,7 @@ A last word typed as a prefix ("signal" also finds "signalman") is where
 FTS5 is slow: unless the prefix has the length of one of the table's prefix
 indexes (3 or 4 letters), it merges the whole list of matches of every word
 that starts with it before returning the first row. For a word in half of
-all posts that alone took 50-80 ms at a million posts. So a longer prefix is
+a million posts that alone cost 30-45 ms of CPU. So a longer prefix is
 looked up through its indexed first letters ("sign"), which FTS5 walks
 newest first and stops early, and each row found is checked here against the
 prefix itself, with the table's own tokenizer (`stems`). Only when that walk
