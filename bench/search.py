@@ -3,6 +3,7 @@
     python -m bench.search                     # 1,000,000 posts (BENCH_SCALE=full)
     BENCH_SCALE=small python -m bench.search   # 20,000 posts, in seconds
     BENCH_SEARCH_DOCS=200000 python -m bench.search   # any other number
+    BENCH_SEARCH_REUSE=1 python -m bench.search       # measure again, no refill
 
 Each database (``BENCH_DATABASES``, as for ``python -m bench``) is filled in a
 child process: 50 spaces, a viewer who belongs to 10 of them (so most matches
@@ -11,7 +12,17 @@ are not theirs to see), and N search documents of made-up words, where
 one). Each query is timed in-process as a search page reads it: the ranked
 candidates (capped), then one page of documents with their snippets. Beside
 it, the naive way: ``body__icontains`` over the viewer's spaces, newest 20
-and a count. Writes ``var/bench/search.json``.
+and a count. Writes ``var/bench/search.json``. Beside the wall-clock times,
+each row has the bench process's own CPU time (all of a search on SQLite,
+which runs in-process; only the client's share on PostgreSQL) and the load
+average: on a shared machine the wall clock measures the neighbours too.
+
+Filling a million posts takes minutes. With ``BENCH_SEARCH_REUSE=1``, a
+database filled by an earlier run with the same number of posts is measured
+again as it is (migrated first, so a new migration is applied to it); a
+PostgreSQL one must have been kept (``BENCH_KEEP=1``). Any other database is
+filled from scratch. ``var/bench/search-<database>/filled.json`` records
+what each database holds.
 """
 
 from __future__ import annotations
@@ -47,6 +58,8 @@ def main() -> int:
     databases = [d.strip() for d in chosen.split(",") if d.strip()] or ["sqlite", "postgresql"]
     if not chosen and not _postgres_answers(postgres_url):
         databases = ["sqlite"]
+    reuse = os.environ.get("BENCH_SEARCH_REUSE") == "1"
+    count = int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale])
     rows: list[dict] = []
     for database in databases:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AGORA_", "DATABASE_"))}
@@ -54,20 +67,32 @@ def main() -> int:
         var_dir.mkdir(parents=True, exist_ok=True)
         env.update(DJANGO_SETTINGS_MODULE="agora.settings", AGORA_VAR_DIR=str(var_dir))
         if database == "postgresql":
-            _reset_postgres(postgres_url)
             env["DATABASE_URL"] = postgres_url
+        filled = var_dir / "filled.json"
+        stamp = {"documents": count, "url": env.get("DATABASE_URL", "")}
+        reused = reuse and filled.exists() and json.loads(filled.read_text()) == stamp
+        if reused:
+            print(f"\n{database}: reusing the {count:,} documents of an earlier run.")
         else:
-            for suffix in ("", "-wal", "-shm"):
-                (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
+            filled.unlink(missing_ok=True)
+            if database == "postgresql":
+                _reset_postgres(postgres_url)
+            else:
+                for suffix in ("", "-wal", "-shm"):
+                    (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
         output = var_dir / "result.json"
-        count = int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale])
         command = [sys.executable, "-m", "bench.search", "--child", str(count), str(output)]
+        if reused:
+            command.append("--reuse")
         try:
             if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
                 raise SystemExit(f"The search bench failed on {database} (see above).")
+            if database == "sqlite" or os.environ.get("BENCH_KEEP") == "1":
+                filled.write_text(json.dumps(stamp))
         finally:
             if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
                 _drop_postgres(postgres_url)
+                filled.unlink(missing_ok=True)
         rows += [{"database": database, **row} for row in json.loads(output.read_text())]
     print()
     print(format_rows(rows))
@@ -81,10 +106,13 @@ def main() -> int:
 
 
 def format_rows(rows: list[dict]) -> str:
-    head = f"{'database':<11}{'method':<11}{'term':<9}{'matches':>9}{'p50 ms':>10}{'p95 ms':>10}"
+    head = (
+        f"{'database':<11}{'method':<11}{'term':<9}{'matches':>9}{'p50 ms':>10}{'p95 ms':>10}"
+        f"{'CPU p50':>10}{'load':>7}"
+    )
     lines = [
         f"{row['database']:<11}{row['method']:<11}{row['term']:<9}{row['matches']:>9}"
-        f"{row['p50_ms']:>10.2f}{row['p95_ms']:>10.2f}"
+        f"{row['p50_ms']:>10.2f}{row['p95_ms']:>10.2f}{row['cpu_p50_ms']:>10.2f}{row['load']:>7.2f}"
         for row in rows
     ]
     return "\n".join([head, *lines])
@@ -181,12 +209,14 @@ def measure(viewer, space_ids: list[int], *, runs: int = RUNS) -> list[dict]:
 
         for method, run in (("search", searched), ("icontains", scanned)):
             matches = run()  # warm the caches
-            samples = []
+            samples, cpu = [], []
             for _ in range(runs):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 run()
                 samples.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
             p50, p95 = _percentiles(samples)
+            cpu_p50, _ = _percentiles(cpu)
             rows.append(
                 {
                     "method": method,
@@ -194,31 +224,51 @@ def measure(viewer, space_ids: list[int], *, runs: int = RUNS) -> list[dict]:
                     "matches": matches,
                     "p50_ms": round(p50, 2),
                     "p95_ms": round(p95, 2),
+                    "cpu_p50_ms": round(cpu_p50, 2),
+                    "load": round(os.getloadavg()[0], 2),
                 }
             )
             print(
                 f"  {method:<10} {term:<8} {matches:>8} matches"
-                f"  p50 {p50:8.2f} ms  p95 {p95:8.2f} ms"
+                f"  p50 {p50:8.2f} ms  p95 {p95:8.2f} ms  (own CPU p50 {cpu_p50:.2f} ms,"
+                f" load {os.getloadavg()[0]:.2f})",
+                flush=True,
             )
     return rows
 
 
-def child(count: int, output: str) -> None:
+def filled_world(count: int) -> dict:
+    """The viewer and their spaces in a database that `fill` wrote, or fail."""
+    from agora.accounts.models import User
+    from agora.search.models import SearchDocument
+    from agora.spaces.models import Space
+
+    viewer = User.objects.filter(email="bench-viewer@example.org").first()
+    found = SearchDocument.objects.count()
+    if viewer is None or found != count:
+        raise SystemExit(f"Cannot reuse: {found:,} documents, not {count:,}; run without reuse.")
+    spaces = Space.objects.filter(slug__startswith="bench-space-", memberships__user=viewer)
+    return {"viewer": viewer, "spaces": list(spaces.order_by("pk").values_list("pk", flat=True))}
+
+
+def child(count: int, output: str, *, reuse: bool = False) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    print(f"\n{connection.vendor}: migrating and writing {count:,} documents…", flush=True)
+    doing = "measuring the documents there" if reuse else f"writing {count:,} documents"
+    print(f"\n{connection.vendor}: migrating and {doing}…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
-    world = fill(count, log=lambda line: print(line, flush=True))
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    world = filled_world(count) if reuse else fill(count, log=log)
     rows = measure(world["viewer"], world["spaces"])
     Path(output).write_text(json.dumps(rows))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(int(sys.argv[2]), sys.argv[3])
+        child(int(sys.argv[2]), sys.argv[3], reuse=sys.argv[4:5] == ["--reuse"])
     else:
         sys.exit(main())

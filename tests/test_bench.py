@@ -404,7 +404,7 @@ def test_thread_checks_compare_p95_with_both_floors():
 
 
 def test_search_bench_fills_and_measures_both_ways(db, capsys):
-    from bench.search import COMMON, RARE, fill, measure
+    from bench.search import COMMON, RARE, fill, format_rows, measure
 
     world = fill(400, log=lambda line: None)
     rows = measure(world["viewer"], world["spaces"], runs=2)
@@ -419,6 +419,21 @@ def test_search_bench_fills_and_measures_both_ways(db, capsys):
     assert by_method[("search", RARE)]["matches"] == by_method[("icontains", RARE)]["matches"]
     assert by_method[("search", COMMON)]["matches"] == 40  # 400 / 50 * 10 / 2
     assert all(row["p95_ms"] >= row["p50_ms"] > 0 for row in rows)
+    assert all(row["cpu_p50_ms"] >= 0 and row["load"] >= 0 for row in rows)
+    assert "CPU p50" in format_rows([{"database": "sqlite", **row} for row in rows])
+
+
+def test_search_bench_reuses_only_a_database_it_filled_with_as_many_posts(db):
+    from bench.search import fill, filled_world
+
+    with pytest.raises(SystemExit, match="0 documents, not 30"):
+        filled_world(30)
+    world = fill(30, log=lambda line: None)
+    again = filled_world(30)
+    assert again["viewer"] == world["viewer"]
+    assert again["spaces"] == world["spaces"]
+    with pytest.raises(SystemExit, match="30 documents, not 40"):
+        filled_world(40)
 
 
 def test_live_delivery_runs_across_two_server_processes(tmp_path):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agora.discussions import actions
 from agora.discussions.models import Reply, Thread
 from agora.search.backends import backend
-from agora.search.backends.base import MAX_WORDS, words
+from agora.search.backends.base import MAX_WORDS, word_matches, words
 from agora.search.queries import highlighted, search
 from tests.factories import UserFactory, add_member, make_space
 
@@ -40,6 +43,14 @@ def test_words_keep_letters_and_digits_only(text, expected, prefix):
     assert words(text).prefix is prefix
 
 
+@given(st.text(alphabet="sigaSIGN_- é\u0301ſK1", max_size=40))
+def test_word_matches_start_words_as_a_look_behind_would(text):
+    letters = re.compile(r"(?:sign|si)[^\W_]*", re.IGNORECASE)
+    behind = re.compile(r"(?<![^\W_])(?:sign|si)[^\W_]*", re.IGNORECASE)
+    found = [m.span() for m in word_matches(letters, text)]
+    assert found == [m.span() for m in behind.finditer(text)]
+
+
 def test_words_are_capped():
     assert len(words("w " * 100).words) == MAX_WORDS
 
@@ -50,6 +61,26 @@ def test_every_word_must_match_and_the_last_one_may_be_a_prefix(space, member, f
     assert find(member, "pie charts") == [("thread", both.pk)]
     assert find(member, "pie cha") == [("thread", both.pk)]
     assert find(member, "charts pie") == [("thread", both.pk)]
+
+
+def test_a_long_last_word_is_a_prefix_not_just_its_first_letters(space, member, find):
+    grams = actions.start_thread(author=member, space=space, title="Histograms", body="")
+    actions.start_thread(author=member, space=space, title="History", body="")
+    man = actions.start_thread(
+        author=member, space=space, title="Notes", body="The signalman waved"
+    )
+    actions.start_thread(author=member, space=space, title="Significant", body="")
+    assert find(member, "histogr") == [("thread", grams.pk)]
+    assert find(member, "signal") == [("thread", man.pk)]
+    assert find(member, "waved signal") == [("thread", man.pk)]
+
+
+def test_a_rare_long_prefix_behind_common_first_letters_is_found(space, member, settings, find):
+    settings.AGORA_SEARCH_MAX_CANDIDATES = 2
+    grams = actions.start_thread(author=member, space=space, title="Histograms", body="")
+    for n in range(20):
+        actions.start_thread(author=member, space=space, title=f"History {n}", body="")
+    assert find(member, "histogr") == [("thread", grams.pk)]
 
 
 def test_stemming_finds_other_forms(space, member, find):

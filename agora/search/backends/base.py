@@ -29,6 +29,7 @@ MAX_WORDS = 12
 # A last word this long or longer also matches as a prefix (as one types).
 MIN_PREFIX = 3
 _WORD = re.compile(r"[^\W_]+")
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,42 @@ def _stem_length(word: str) -> int:
     return len(word) if len(word) <= 4 else max(4, len(word) - 2)
 
 
-def _pattern(query: Words) -> re.Pattern[str]:
-    stems = sorted({re.escape(word[: _stem_length(word)]) for word in query.words}, key=len)
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(reversed(stems))})[^\W_]*", re.IGNORECASE)
+def word_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The matches of `pattern` (letters, then the rest of their word) that start a word."""
+    # A match never runs past its word, so leaving out one that starts inside
+    # a word leaves out no match that starts one.
+    inside = _WORD_CHARACTER.match
+    return [m for m in pattern.finditer(text) if not (m.start() and inside(text, m.start() - 1))]
+
+
+class Forms:
+    """The forms of a query's words in a text: words that begin as one does.
+
+    An approximation of the database's stemming, used where asking the
+    database costs too much; `form_of` remembers the words it has seen.
+    """
+
+    def __init__(self, query: Words) -> None:
+        self.query = query
+        stems = sorted({re.escape(word[: _stem_length(word)]) for word in query.words}, key=len)
+        # A stem, then the rest of its word. A look-behind in front (so as not to
+        # start inside a word) would be tried at every character of the text,
+        # about twice as slow as searching for the letters: `finditer` checks
+        # the character before instead.
+        self.pattern = re.compile(rf"(?:{'|'.join(reversed(stems))})[^\W_]*", re.IGNORECASE)
+        self.known: dict[str, str | None] = {}
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """The matches of the pattern that start a word."""
+        return word_matches(self.pattern, text)
+
+    def form_of(self, token: str) -> str | None:
+        """The query word `token` is a form of (charts, charting: chart), if any."""
+        try:
+            return self.known[token]
+        except KeyError:
+            word = self.known[token] = _form_of(token, self.query)
+            return word
 
 
 def _form_of(token: str, query: Words) -> str | None:
@@ -86,7 +120,8 @@ def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
     (or from the start), with "…" where text was cut. An approximation of the
     database's stemming, used where asking the database costs too much.
     """
-    matches = [m for m in _pattern(query).finditer(text) if _form_of(m.group(), query)]
+    forms = Forms(query)
+    matches = [m for m in forms.finditer(text) if forms.form_of(m.group())]
     start, end = 0, len(text)
     if fragment_words:
         first = matches[0].start() if matches else 0
@@ -127,17 +162,18 @@ def rank_candidates(query: Words, rows: list[tuple[int, str, str]]) -> list[tupl
     in for those across the whole index, so ranking costs the same for a word
     in half of all posts as for a rare one.
     """
-    pattern = _pattern(query)
-    counted: list[tuple[int, Counter[str], int]] = []
+    forms = Forms(query)
+    counted: list[tuple[int, dict[str, int], int]] = []
     spread: Counter[str] = Counter()
     for pk, title, body in rows:
-        frequencies: Counter[str] = Counter()
-        for weight, text in ((TITLE_WEIGHT, title or ""), (1, (body or "")[:SCORED_CHARS])):
-            for match in pattern.finditer(text):
-                word = _form_of(match.group(), query)
+        frequencies: dict[str, int] = {}
+        title, body = title or "", (body or "")[:SCORED_CHARS]
+        for weight, text in ((TITLE_WEIGHT, title), (1, body)):
+            for match in forms.finditer(text):
+                word = forms.form_of(match.group())
                 if word:
-                    frequencies[word] += weight
-        length = len(title or "") // 6 + len((body or "")[:SCORED_CHARS]) // 6 + 1
+                    frequencies[word] = frequencies.get(word, 0) + weight
+        length = len(title) // 6 + len(body) // 6 + 1
         counted.append((pk, frequencies, length))
         spread.update(frequencies.keys())
     total = len(counted) or 1
