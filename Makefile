@@ -61,11 +61,16 @@ screenshots: install-test
 messages: install
 	cd agora && DJANGO_SETTINGS_MODULE=agora.settings ../$(BIN)/agora makemessages -l en --ignore "*/migrations/*"
 
+# The pages, the live delivery, then search over 1M posts and expert search
+# over 100k people (each fills its own databases; BENCH_SEARCH=0 or
+# BENCH_EXPERTS=0 skips one, BENCH_SEARCH_REUSE=1 / BENCH_REUSE=1 reuse a filled one).
 bench: install-test
 	$(BIN)/python -m bench
+	if [ "$${BENCH_SEARCH:-1}" != 0 ]; then $(BIN)/python -m bench.search; fi
+	if [ "$${BENCH_EXPERTS:-1}" != 0 ]; then $(BIN)/python -m bench.experts; fi
 
 bench-small: install-test
-	BENCH_SCALE=small $(BIN)/python -m bench
+	BENCH_SCALE=small $(MAKE) bench
 
 clean:
 	rm -rf $(VENV) var
