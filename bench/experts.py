@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.search import _percentiles
+from bench.search import _percentiles, made_up_words
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -113,14 +113,6 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join([head, *lines])
 
 
-def _words(rng: random.Random, size: int) -> list[str]:
-    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "dan", "gor", "lim"]
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
-    return sorted(words)
-
-
 def fill(count: int, *, seed: int = 11, log=print) -> dict:
     """Write the skills, `count` people with claims and expertise; build the index."""
     from django.db import connection
@@ -131,7 +123,7 @@ def fill(count: int, *, seed: int = 11, log=print) -> dict:
 
     rng = random.Random(seed)
     started = time.perf_counter()
-    names = [word.capitalize() for word in _words(rng, SKILLS + 600)]
+    names = [word.capitalize() for word in made_up_words(rng, SKILLS + 600)]
     skill_names, name_words = names[:SKILLS], names[SKILLS:]
     skills = Skill.objects.bulk_create(
         Skill(name=name, slug=f"skill-{n}") for n, name in enumerate(skill_names)

@@ -118,7 +118,8 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join([head, *lines])
 
 
-def _vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
+def made_up_words(rng: random.Random, size: int = 4000) -> list[str]:
+    """`size` distinct made-up words of 2-4 syllables, sorted (the benches' vocabulary)."""
     syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "dan", "gor", "lim"]
     words: set[str] = set()
     while len(words) < size:
@@ -136,7 +137,7 @@ def fill(count: int, *, seed: int = 7, log=print) -> dict:
     from agora.spaces.models import Membership, Space
 
     rng = random.Random(seed)
-    words = _vocabulary(rng)
+    words = made_up_words(rng)
     weights = [1 / (rank + 1) for rank in range(len(words))]  # Zipf-like
     author = User.objects.create_user(email="bench-author@example.org", name="Bench Author")
     viewer = User.objects.create_user(email="bench-viewer@example.org", name="Bench Viewer")
