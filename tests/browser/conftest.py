@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections
+from django.db import OperationalError, connections
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -157,7 +158,17 @@ def session_cookie(user: User, base_url: str) -> dict:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
+    # On SQLite the live server shares one in-memory database with the tests;
+    # while its thread is still writing (listeners after a request), a write
+    # from here fails at once with "table is locked" (no busy timeout there).
+    for attempt in range(50):
+        try:
+            session.save()
+            break
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 49:
+                raise
+            time.sleep(0.1)
     return {
         "name": django_settings.SESSION_COOKIE_NAME,
         "value": session.session_key,

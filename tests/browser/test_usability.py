@@ -130,10 +130,10 @@ def test_reading_and_filtering_work_without_javascript(browser, site, org):
             "Priya Raman",
         ]
         expect(page.get_by_role("region", name="Skills").get_by_role("listitem")).to_have_text(
-            [
-                "Forecasting · Expert · 8 years",
-                "Mentoring · Practitioner · 5 years",
-                "Python · Expert · 12 years",
+            [  # skills strongest first (level, then evidence), then interests
+                re.compile(r"^\s*Forecasting\s+Expert · 8 years"),
+                re.compile(r"^\s*Python\s+Expert · 12 years"),
+                re.compile(r"^\s*Mentoring\s+Practitioner · 5 years"),
                 "causal inference",
                 "cycling",
                 "fado",
@@ -172,10 +172,10 @@ def test_pages_fit_a_phone_screen(open_tab, org):
         if width > PHONE["width"]:
             overflowing[path] = width
     assert overflowing == {}
-    # The brand, Home, Spaces, Courses, People and Notifications, all reachable on a phone.
+    # The brand, Home, Spaces, Courses, People, Experts and Notifications, all on a phone.
     links = tab.page.get_by_role("navigation", name="Main").get_by_role("link")
-    expect(links).to_have_count(6)
-    for index in range(6):
+    expect(links).to_have_count(7)
+    for index in range(7):
         expect(links.nth(index)).to_be_in_viewport()
 
 
