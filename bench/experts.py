@@ -293,7 +293,7 @@ def edit_to_found(viewer) -> float:
     actions.update_profile(editor=person, person=person, interests="zyzzyva")
     redeliver_pending()
     results = search_people(viewer=viewer, text="zyzzyva")
-    if [hit.person.pk for hit in results[:1]] != [person.pk]:
+    if [hit.id for hit in results[:1]] != [person.pk]:
         raise RuntimeError("The edited profile was not found.")
     return (time.perf_counter() - started) * 1000
 

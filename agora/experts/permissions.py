@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from agora.accounts.models import User
+from agora.accounts.models import Availability, User
 from agora.accounts.permissions import can_see_person
 from agora.experts.models import ExpertRequest, SkillEndorsement
 
@@ -44,6 +44,37 @@ def can_ask(asker: User, expert: User) -> bool:
         and asker.pk != expert.pk
         and can_see_person(asker, expert)
     )
+
+
+ASK_REFUSALS = ("not_allowed", "not_open", "away", "full")
+
+
+def ask_refusal(
+    asker: User,
+    *,
+    expert_id: int,
+    open_to_questions: bool,
+    availability: str,
+    open_count: int,
+    limit: int,
+) -> str:
+    """Why `asker` may not ask this expert now, one of `ASK_REFUSALS`; "" when they may.
+
+    The expert is one `asker` may see (`can_ask` checks that too). This is
+    the one rule for every "Ask" button: a profile's (`queries.ask_state`),
+    a search result's, the ask form's.
+    """
+    if not asker.is_authenticated or not asker.is_active or asker.is_guest:
+        return "not_allowed"
+    if asker.pk == expert_id:
+        return "not_allowed"
+    if not open_to_questions:
+        return "not_open"
+    if availability == Availability.AWAY:
+        return "away"
+    if open_count >= limit:
+        return "full"
+    return ""
 
 
 def is_asker(user: User, request: ExpertRequest) -> bool:

@@ -28,7 +28,7 @@ from agora.discussions.models import Reply, Thread
 from agora.discussions.permissions import threads_concealing_replies_from
 from agora.experts import scoring
 from agora.experts.models import Expertise, ExpertRequest, SkillEndorsement
-from agora.experts.permissions import can_ask, requests_visible_to
+from agora.experts.permissions import ask_refusal, can_ask, requests_visible_to
 from agora.spaces.models import Space
 from agora.spaces.permissions import spaces_with_content_visible_to
 
@@ -107,19 +107,26 @@ def ask_state(*, viewer: User, expert: User, skill: Skill | None = None) -> AskS
     limit = profile.request_limit
     if not can_ask(viewer, expert):
         return AskState(False, "not_allowed", _("You cannot ask this person."), open_count, limit)
-    if not profile.open_to_questions:
-        reason, message = "not_open", _("%(name)s is not taking questions now.")
-    elif profile.availability == Availability.AWAY:
-        reason, message = "away", _("%(name)s is away.")
-    elif open_count >= limit:
-        reason = "full"
+    reason = ask_refusal(
+        viewer,
+        expert_id=expert.pk,
+        open_to_questions=profile.open_to_questions,
+        availability=profile.availability,
+        open_count=open_count,
+        limit=limit,
+    )
+    if not reason:
+        return AskState(True, open_count=open_count, limit=limit, skill=skill)
+    if reason == "not_open":
+        message = _("%(name)s is not taking questions now.")
+    elif reason == "away":
+        message = _("%(name)s is away.")
+    else:
         message = ngettext(
             "%(name)s is full: %(count)d open question.",
             "%(name)s is full: %(count)d open questions.",
             open_count,
         )
-    else:
-        return AskState(True, open_count=open_count, limit=limit, skill=skill)
     message = message % {"name": expert.name, "count": open_count}
     if reason == "away" and profile.availability_note:
         message += " " + profile.availability_note

@@ -29,6 +29,7 @@ may see the person may read on the profile. Results carry no contact field.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import time
@@ -42,6 +43,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -49,8 +51,9 @@ from django.utils.translation import ngettext
 from agora.accounts.models import Availability, Skill, SkillAlias, SkillClaim
 from agora.accounts.permissions import people_visible_to
 from agora.discussions.models import Thread
-from agora.experts.models import Expertise, NameVariant
+from agora.experts.models import Expertise, ExpertRequest, NameVariant
 from agora.experts.people_index import deletions
+from agora.experts.permissions import ask_refusal
 from agora.experts.scoring import KINDS as EVIDENCE_KINDS
 from agora.search.backends.base import Words, mark_words, words
 from agora.search.queries import highlighted
@@ -392,7 +395,14 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
 
 
 # --- Full-text SQL, by database -------------------------------------------------
-def _fts5_match(query: PeopleQuery, *, with_work: bool) -> str:
+# Which columns of the index a query reads: everything (members), the
+# profile without the posts (guests never match on posts), or names only.
+ALL, PROFILE, NAMES = "all", "profile", "names"
+_FTS5_COLUMNS = {ALL: "", PROFILE: "{name skills about} : ", NAMES: "{name} : "}
+_TSQUERY_WEIGHTS = {ALL: "", PROFILE: "ABC", NAMES: "A"}  # see migration 0002
+
+
+def _fts5_match(query: PeopleQuery, *, columns: str) -> str:
     def quoted(word: str, prefix: bool = False) -> str:
         return f'"{word}"' + ("*" if prefix else "")
 
@@ -404,12 +414,11 @@ def _fts5_match(query: PeopleQuery, *, with_work: bool) -> str:
             for alternative in term.alternatives
         ]
         parts.append("(" + " OR ".join(options) + ")")
-    expression = " AND ".join(parts)
-    return expression if with_work else f"{{name skills about}} : ({expression})"
+    return f"{_FTS5_COLUMNS[columns]}({' AND '.join(parts)})"
 
 
-def _tsquery(query: PeopleQuery, *, with_work: bool) -> str:
-    weights = "" if with_work else "ABC"
+def _tsquery(query: PeopleQuery, *, columns: str) -> str:
+    weights = _TSQUERY_WEIGHTS[columns]
 
     def lexeme(word: str, prefix: bool = False) -> str:
         if prefix:
@@ -427,18 +436,19 @@ def _tsquery(query: PeopleQuery, *, with_work: bool) -> str:
     return " & ".join(parts)
 
 
-def _match_sql(query: PeopleQuery, *, with_work: bool) -> tuple[str, str, list]:
-    """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`."""
+def _match_sql(query: PeopleQuery, *, columns: str) -> tuple[str, str, list]:
+    """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`
+    in `columns` (`ALL`, `PROFILE` or `NAMES`), in the order of their ids."""
     if connection.vendor == "postgresql":
         return (
             "experts_persondocument d",
             "d.search_vector @@ to_tsquery('english'::regconfig, %s)",
-            [_tsquery(query, with_work=with_work)],
+            [_tsquery(query, columns=columns)],
         )
     return (
         "experts_people_fts JOIN experts_persondocument d ON d.user_id = experts_people_fts.rowid",
         "experts_people_fts MATCH %s",
-        [_fts5_match(query, with_work=with_work)],
+        [_fts5_match(query, columns=columns)],
     )
 
 
@@ -452,14 +462,28 @@ class PeopleFilters:
     open_to_questions: bool = False
 
 
+# `_visibility_sql` per viewer: compiling `people_visible_to` took a tenth
+# of a rare term's search. The rule depends on who the viewer is and their
+# role, which is the key; a process keeps at most this many.
+_VISIBILITY_KEPT = 1024
+_visibility: dict[tuple, tuple[str, list] | None] = {}
+
+
 def _visibility_sql(viewer: User) -> tuple[str, list] | None:
     """An EXISTS over `people_visible_to(viewer)` for the document ``d``; None: nobody."""
+    key = (viewer.pk, viewer.is_active, viewer.is_guest)
+    if key in _visibility:
+        return _visibility[key]
     people = people_visible_to(viewer).extra(where=['"accounts_user"."id" = d.user_id'])
     try:
         sql, params = people.order_by().values("pk").query.sql_with_params()
+        compiled = f"EXISTS ({sql})", list(params)
     except EmptyResultSet:
-        return None
-    return f"EXISTS ({sql})", list(params)
+        compiled = None
+    if len(_visibility) >= _VISIBILITY_KEPT:
+        _visibility.clear()
+    _visibility[key] = compiled
+    return compiled
 
 
 def _where(viewer: User, query: PeopleQuery, filters: PeopleFilters) -> tuple[str, list] | None:
@@ -494,36 +518,80 @@ def _where(viewer: User, query: PeopleQuery, filters: PeopleFilters) -> tuple[st
 CANDIDATE_COLUMNS = (
     "d.user_id, d.name, d.skills, SUBSTR(d.about, 1, %s), d.availability"  # see RANKED_CHARS
 )
+CANDIDATE_WIDTH = 5  # the columns above, as `_Candidate` takes them
 
 
 # A query that names skills held by many people ranks the strongest of them
 # (from `Expertise`'s (skill, score) index, checked against the whole query)
 # beside only a sample of the other matches: ranking hundreds of candidates
-# per request cannot stay within a few milliseconds.
+# per request cannot stay within a few milliseconds. When the query is one
+# skill's words and the skill has that many holders, the sample is of
+# names only: anyone else who matches (a bio, a post) ranks below every
+# holder with a claim or evidence (`rank_person`), so below the strongest.
 STRONGEST_CANDIDATES = 60
 SAMPLE_BESIDE_STRONGEST = 30
 
 
-def _strongest(skill_ids: tuple[int, ...], limit: int) -> list[int]:
-    """The people with the highest scores on one of `skill_ids`, strongest first."""
+def _covered(query: PeopleQuery, skill: VocabularySkill) -> bool:
+    """Whether every word of `query` is a word of `skill`'s name or aliases:
+    then everyone who holds the skill matches it (their document has them)."""
+    tokens = [token for name in skill.names for token in name]
+    return all(any(term.matches(token) for token in tokens) for term in query.terms)
+
+
+def _strongest(
+    query: PeopleQuery, where: tuple[str, list], *, with_work: bool, limit: int
+) -> tuple[list[tuple], dict[int, list[Evidence]]]:
+    """The people with the highest scores on the skills `query` names who
+    match it and `where`, strongest first, as candidate rows; and, when it
+    names one skill, their `Evidence` on it (all the ranking needs)."""
+    where_sql, where_params = where
+    vocab = vocabulary()
+    # The words a holder of the skill has anyway need no reading of their text.
+    uncovered = {
+        pk: not ((skill := vocab.skill(pk)) and _covered(query, skill)) for pk in query.skill_ids
+    }
+    text = ", d.about, " + ("d.work" if with_work else "''") if any(uncovered.values()) else ""
+    evidence = ", ".join(f"e.{name}" for name in Evidence.FIELDS)
     # Plain SQL: this runs on every search that names a skill, and the ORM's
     # compiling costs more than the reads. One index range per skill, so
     # that naming several common skills never sorts all their holders.
     arms = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT user_id, score FROM experts_expertise"  # noqa: S608
-        f" WHERE skill_id = %s ORDER BY score DESC LIMIT %s) s{n}"
-        for n in range(len(skill_ids))
+        f"SELECT * FROM (SELECT {CANDIDATE_COLUMNS}, {evidence}{text}"  # noqa: S608
+        " FROM experts_expertise e JOIN experts_persondocument d ON d.user_id = e.user_id"
+        f" WHERE e.skill_id = %s AND e.score > 0 AND {where_sql}"
+        f" ORDER BY e.score DESC LIMIT %s) s{n}"
+        for n in range(len(query.skill_ids))
     )
+    params = [v for pk in query.skill_ids for v in (RANKED_CHARS, pk, *where_params, limit)]
     with connection.cursor() as cursor:
-        cursor.execute(arms, [value for pk in skill_ids for value in (pk, limit)])
-        rows = sorted(cursor.fetchall(), key=lambda row: -row[1])
-    return list(dict.fromkeys(user_id for user_id, _score in rows))[:limit]
+        cursor.execute(arms, params)
+        found = cursor.fetchall()
+    width = CANDIDATE_WIDTH
+    found.sort(key=lambda row: -row[width + Evidence.FIELDS.index("score")])
+    rows: dict[int, tuple] = {}
+    held: dict[int, list[Evidence]] = {}
+    for row in found:
+        row_evidence = Evidence(*row[width : width + len(Evidence.FIELDS)])
+        if row[0] in rows or (
+            uncovered[row_evidence.skill_id]
+            and not _holds_every_term(query, (row[1], row[2], *row[width + len(Evidence.FIELDS) :]))
+        ):
+            continue
+        rows[row[0]] = row[:width]
+        held[row[0]] = [row_evidence]
+    rows = dict(itertools.islice(rows.items(), limit))
+    if len(query.skill_ids) != 1:
+        return list(rows.values()), {}
+    return list(rows.values()), {user_id: held[user_id] for user_id in rows}
 
 
 def _evidence(user_ids: list[int], skill_ids: tuple[int, ...]) -> dict[int, list[Evidence]]:
     """Per person among `user_ids`, their `Expertise` on `skill_ids`, strongest first."""
-    people, skills = ", ".join(["%s"] * len(user_ids)), ", ".join(["%s"] * len(skill_ids))
     found: dict[int, list[Evidence]] = {}
+    if not user_ids or not skill_ids:
+        return found
+    people, skills = ", ".join(["%s"] * len(user_ids)), ", ".join(["%s"] * len(skill_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(Evidence.FIELDS)} FROM experts_expertise"  # noqa: S608
@@ -545,51 +613,56 @@ def _holds_every_term(query: PeopleQuery, texts: tuple[str, ...]) -> bool:
     return all(any(term.found_in(text) for text in folded) for term in query.terms)
 
 
-def _candidates(
-    viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int
-) -> tuple[list[tuple], bool]:
-    """Matching people as (id, name, skills, about, availability), and
-    whether more matched than were returned.
+@dataclass
+class Candidates:
+    """The people a search ranks, as rows of `CANDIDATE_COLUMNS`; whether
+    more matched; and the `Evidence` already read for some of them."""
 
-    At most `limit` in index order; when the query names skills on which
-    at least `STRONGEST_CANDIDATES` people have expertise, only the first
-    `SAMPLE_BESIDE_STRONGEST` of them, plus whoever of those strongest matches.
-    """
-    where = _where(viewer, query, filters)
-    if where is None:
-        return [], False
+    rows: list[tuple] = field(default_factory=list)
+    capped: bool = False
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)
+
+
+def _matches(query: PeopleQuery, where: tuple[str, list], *, columns: str, limit: int) -> list:
+    """The first `limit` documents matching `query` in `columns` and `where`, by id."""
+    source, match, match_params = _match_sql(query, columns=columns)
     where_sql, where_params = where
-    source, match, match_params = _match_sql(query, with_work=not viewer.is_guest)
-    strongest = _strongest(query.skill_ids, STRONGEST_CANDIDATES) if query.skill_ids else []
-    if len(strongest) >= STRONGEST_CANDIDATES:
-        limit = min(limit, SAMPLE_BESIDE_STRONGEST)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {CANDIDATE_COLUMNS} FROM {source}"  # noqa: S608
             f" WHERE {match} AND {where_sql} LIMIT %s",
-            [RANKED_CHARS, *match_params, *where_params, limit + 1],
+            [RANKED_CHARS, *match_params, *where_params, limit],
         )
-        rows = cursor.fetchall()
-        if len(rows) <= limit:
-            return rows, False
+        return cursor.fetchall()
+
+
+def _candidates(viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int) -> Candidates:
+    """The people to rank: at most `limit` matches in index order; when the
+    query names skills on which at least `STRONGEST_CANDIDATES` people have
+    expertise, their strongest who match plus a sample of
+    `SAMPLE_BESIDE_STRONGEST` (of names only when one skill's words are the
+    whole query)."""
+    where = _where(viewer, query, filters)
+    if where is None:
+        return Candidates()
+    columns = PROFILE if viewer.is_guest else ALL
+    strongest, evidence = [], {}
+    if query.skill_ids:
+        strongest, evidence = _strongest(
+            query, where, with_work=not viewer.is_guest, limit=STRONGEST_CANDIDATES
+        )
+    if len(strongest) >= STRONGEST_CANDIDATES:
+        limit = min(limit, SAMPLE_BESIDE_STRONGEST)
+        skill = vocabulary().skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
+        if skill is not None and _covered(query, skill):
+            columns = NAMES
+    rows = _matches(query, where, columns=columns, limit=limit + 1)
+    capped = len(rows) > limit or columns == NAMES
+    if capped:
         rows = rows[:limit]
-        extra = sorted(set(strongest) - {row[0] for row in rows})
-        if extra:
-            # Matched here rather than by the full-text index: on a skill most
-            # people hold, the index would read its whole list for each one.
-            marks = ", ".join(["%s"] * len(extra))
-            work = "d.work" if not viewer.is_guest else "''"
-            cursor.execute(
-                f"SELECT {CANDIDATE_COLUMNS}, d.about, {work}"  # noqa: S608
-                f" FROM experts_persondocument d WHERE d.user_id IN ({marks}) AND {where_sql}",
-                [RANKED_CHARS, *extra, *where_params],
-            )
-            rows += [
-                row[:5]
-                for row in cursor.fetchall()
-                if _holds_every_term(query, (row[1], row[2], *row[5:]))
-            ]
-    return rows, True
+        seen = {row[0] for row in rows}
+        rows += [row for row in strongest if row[0] not in seen]
+    return Candidates(rows, capped, evidence)
 
 
 # --- Results -----------------------------------------------------------------------
@@ -687,23 +760,57 @@ class MatchedSkill:
         return text
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonHit:
-    """One person found, and why."""
+    """One person found, and why: a row of the page's one people query, not
+    model objects (building User and Profile objects was half a rare term's time)."""
 
-    person: User
-    rank: float
-    name_html: SafeString
-    snippet_html: SafeString
-    skills: list[MatchedSkill]
+    id: int
+    name: str
+    handle: str
+    title: str
+    department: str
+    location: str
+    availability: str
+    availability_note: str
+    open_to_questions: bool
+    open_requests: int
+    request_limit: int
+    rank: float = 0.0
+    name_html: SafeString = field(default_factory=SafeString)
+    snippet_html: SafeString = field(default_factory=SafeString)
+    skills: list[MatchedSkill] = field(default_factory=list)
+    # Why the viewer may not ask now ("" when they may: see `ask_refusal`),
+    # and, when they are full, who further down the page may be asked.
+    ask_refusal: str = ""
+    ask_instead: list[PersonHit] = field(default_factory=list)
 
     @property
-    def availability(self) -> str:
-        return self.person.profile.availability
+    def pk(self) -> int:
+        return self.id
+
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.id])
+
+    @property
+    def url(self) -> str:
+        return self.get_absolute_url()
 
     @property
     def availability_label(self) -> str:
         return str(Availability(self.availability).label)
+
+
+# The page's people, as shown, with their open requests (`PersonHit`'s columns).
+HIT_SQL = (
+    "SELECT u.id, u.name, u.handle, p.title, p.department, p.location, p.availability,"
+    " p.availability_note, p.open_to_questions,"
+    " (SELECT COUNT(*) FROM experts_expertrequest r WHERE r.expert_id = u.id AND r.status = %s),"
+    " p.request_limit"
+    " FROM accounts_user u JOIN accounts_profile p ON p.user_id = u.id"
+    " WHERE u.is_active AND u.id IN ({ids})"
+)
+ASK_INSTEAD = 2
 
 
 @dataclass
@@ -758,20 +865,19 @@ class PeopleResults(Sequence):
         return self._ranked
 
     def _rank(self) -> None:
-        rows, self._is_capped = _candidates(self.viewer, self.query, self.filters, max_candidates())
-        if not rows and not self.query.corrected:
+        found = _candidates(self.viewer, self.query, self.filters, max_candidates())
+        if not found.rows and not self.query.corrected:
             typo_query = with_typos(self.query)
             if typo_query is not None:
                 self.query = typo_query
-                rows, self._is_capped = _candidates(
-                    self.viewer, self.query, self.filters, max_candidates()
-                )
-        if not rows:
+                found = _candidates(self.viewer, self.query, self.filters, max_candidates())
+        self._is_capped = found.capped
+        if not found.rows:
             return
-        self._candidates = {row[0]: _Candidate(*row) for row in rows}
-        ids = list(self._candidates)
+        self._candidates = {row[0]: _Candidate(*row) for row in found.rows}
         if self.query.skill_ids:
-            self._expertise = _evidence(ids, self.query.skill_ids)
+            missing = [pk for pk in self._candidates if pk not in found.evidence]
+            self._expertise = {**found.evidence, **_evidence(missing, self.query.skill_ids)}
         ranks = []
         for user_id, candidate in self._candidates.items():
             held = self._expertise.get(user_id, [])
@@ -814,31 +920,47 @@ class PeopleResults(Sequence):
         return self._hits(self._ids()[index])
 
     def _hits(self, ids: list[int]) -> list[PersonHit]:
+        """The page's people, in order. Who they are was checked against
+        `people_visible_to` by the candidate query of this same search; that
+        they are still active is checked again here."""
         if not ids:
             return []
-        people = people_visible_to(self.viewer).select_related("profile").in_bulk(ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                HIT_SQL.format(ids=", ".join(["%s"] * len(ids))),
+                [ExpertRequest.Status.OPEN, *ids],
+            )
+            rows = {row[0]: row for row in cursor.fetchall()}
         vocab = vocabulary()
         highlight = self.query.words()
         hits = []
         for user_id in ids:
-            person, candidate = people.get(user_id), self._candidates.get(user_id)
-            if person is None or candidate is None:  # gone between the queries
+            row, candidate = rows.get(user_id), self._candidates.get(user_id)
+            if row is None or candidate is None:  # gone between the queries
                 continue
-            skills = [
-                MatchedSkill(skill, row)
-                for row in self._expertise.get(user_id, [])
-                if (skill := vocab.skill(row.skill_id)) is not None
-            ]
+            hit = PersonHit(*row)
+            hit.rank = self._ranks[user_id]
+            hit.name_html = highlighted(mark_words(highlight, candidate.name))
             snippet = mark_words(highlight, candidate.about, fragment_words=SNIPPET_WORDS)
-            hits.append(
-                PersonHit(
-                    person=person,
-                    rank=self._ranks[user_id],
-                    name_html=highlighted(mark_words(highlight, candidate.name)),
-                    snippet_html=highlighted(snippet),
-                    skills=skills,
-                )
+            hit.snippet_html = highlighted(snippet)
+            hit.skills = [
+                MatchedSkill(skill, evidence)
+                for evidence in self._expertise.get(user_id, [])
+                if (skill := vocab.skill(evidence.skill_id)) is not None
+            ]
+            hit.ask_refusal = ask_refusal(
+                self.viewer,
+                expert_id=hit.id,
+                open_to_questions=hit.open_to_questions,
+                availability=hit.availability,
+                open_count=hit.open_requests,
+                limit=hit.request_limit,
             )
+            hits.append(hit)
+        for index, hit in enumerate(hits):
+            if hit.ask_refusal == "full":
+                later = (other for other in hits[index + 1 :] if not other.ask_refusal)
+                hit.ask_instead = list(itertools.islice(later, ASK_INSTEAD))
         return hits
 
 

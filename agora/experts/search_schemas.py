@@ -3,7 +3,7 @@ from pydantic import field_validator
 
 from agora.accounts.models import TIME_ZONES, Availability, SkillClaim
 from agora.api.schemas import In, choice
-from agora.experts.search_queries import MAX_QUERY_CHARS, MatchedSkill, PersonHit
+from agora.experts.search_queries import MAX_QUERY_CHARS, MatchedSkill
 from agora.search.backends.base import words
 
 Level = choice(SkillClaim.Level)
@@ -109,43 +109,11 @@ class ExpertHitOut(Schema):
     availability: AvailabilityChoice
     availability_note: str
     open_to_questions: bool
+    ask_refusal: str = Field(
+        description='Why you may not ask them now: "" (you may), "not_allowed", "not_open",'
+        ' "away" or "full".'
+    )
     rank: float = Field(description="Higher is better; comparable within one search only.")
     name_html: str = Field(description="Escaped name, matched words in <mark>.")
     snippet_html: str = Field(description="Escaped profile fragment, matched words in <mark>.")
     skills: list[MatchedSkillOut] = Field(description="The skills the search names, as held.")
-
-    @staticmethod
-    def resolve_id(hit: PersonHit) -> int:
-        return hit.person.pk
-
-    @staticmethod
-    def resolve_name(hit: PersonHit) -> str:
-        return hit.person.name
-
-    @staticmethod
-    def resolve_handle(hit: PersonHit) -> str:
-        return hit.person.handle
-
-    @staticmethod
-    def resolve_url(hit: PersonHit) -> str:
-        return hit.person.get_absolute_url()
-
-    @staticmethod
-    def resolve_title(hit: PersonHit) -> str:
-        return hit.person.profile.title
-
-    @staticmethod
-    def resolve_department(hit: PersonHit) -> str:
-        return hit.person.profile.department
-
-    @staticmethod
-    def resolve_location(hit: PersonHit) -> str:
-        return hit.person.profile.location
-
-    @staticmethod
-    def resolve_availability_note(hit: PersonHit) -> str:
-        return hit.person.profile.availability_note
-
-    @staticmethod
-    def resolve_open_to_questions(hit: PersonHit) -> bool:
-        return hit.person.profile.open_to_questions

@@ -356,4 +356,4 @@ def test_a_newcomer_is_findable_in_the_expert_finder_once_signed_up(
         client.post(SIGNUP_URL, signup_data())
     user = User.objects.get(email="newcomer@example.test")
     assert Event.objects.filter(verb="person.joined", target_id=user.pk).exists()
-    assert [hit.person.pk for hit in search_people(viewer=member, text="Newcomer")[:5]] == [user.pk]
+    assert [hit.id for hit in search_people(viewer=member, text="Newcomer")[:5]] == [user.pk]

@@ -571,7 +571,7 @@ def evaluate(viewer: User, planted: dict[str, User]) -> Measurement:
     for text, expected in QUERIES:
         grades = {planted[key].pk: grade for key, grade in expected.items()}
         results = search_people(viewer=viewer, text=text)
-        found = [hit.person.pk for hit in results[:10]]
+        found = [hit.id for hit in results[:10]]
         rows.append(
             (
                 text,

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def found(viewer: User, text: str, **filters) -> list[str]:
     results = search_people(viewer=viewer, text=text, filters=PeopleFilters(**filters))
-    return [hit.person.name for hit in results[: len(results)]]
+    return [hit.name for hit in results[: len(results)]]
 
 
 @pytest.fixture
@@ -238,4 +238,4 @@ def test_when_capped_the_strongest_on_the_skill_are_still_ranked(
     settings.AGORA_SEARCH_MAX_CANDIDATES = 1
     results = search_people(viewer=admin, text="kubernetes")
     assert results.is_capped is True
-    assert results[0].person.name == "Zoe Zed"
+    assert results[0].name == "Zoe Zed"
