@@ -17,6 +17,6 @@ register_feed_verbs(
 
 @listener("profile.updated")
 def refresh_directory_facets(event: Event) -> None:
-    """A changed department or location shows in the directory's filters."""
-    if {"department", "location"} & set(event.data.get("fields", [])):
+    """A changed department, location or time zone shows in the filters."""
+    if {"department", "location", "time_zone"} & set(event.data.get("fields", [])):
         forget_directory_facets()

@@ -49,8 +49,10 @@ def add_errors(form, error: ValidationError) -> None:
 
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
-    departments, locations = directory_facets(viewer=request.user)
-    form = PeopleFilterForm(request.GET or None, departments=departments, locations=locations)
+    facets = directory_facets(viewer=request.user)
+    form = PeopleFilterForm(
+        request.GET or None, departments=facets.departments, locations=facets.locations
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     people = people_directory(
         viewer=request.user,

@@ -25,11 +25,11 @@ def find_experts(request: HttpRequest, filters: Query[ExpertFilter]):
     level and evidence counts. `department` and `location` take the values
     people have (unknown ones are refused).
     """
-    departments, locations = directory_facets(viewer=request.user)
+    facets = directory_facets(viewer=request.user)
     errors = {}
-    if filters.department and filters.department not in departments:
+    if filters.department and filters.department not in facets.departments:
         errors["department"] = [UNKNOWN_VALUE]
-    if filters.location and filters.location not in locations:
+    if filters.location and filters.location not in facets.locations:
         errors["location"] = [UNKNOWN_VALUE]
     if errors:
         raise ValidationError(errors)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agora.accounts.models import TIME_ZONE_CHOICES, SkillClaim
+from agora.accounts.models import SkillClaim
+from agora.accounts.queries import Facets
 from agora.experts.search_queries import MAX_QUERY_CHARS, PeopleFilters
 
 
@@ -21,11 +22,7 @@ class ExpertSearchForm(forms.Form):
     )
     department = forms.ChoiceField(label=_("Department"), required=False)
     location = forms.ChoiceField(label=_("Location"), required=False)
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"),
-        required=False,
-        choices=[("", _("Any time zone")), *TIME_ZONE_CHOICES],
-    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
     level = forms.ChoiceField(
         label=_("Level on the skill searched"),
         required=False,
@@ -33,13 +30,18 @@ class ExpertSearchForm(forms.Form):
     )
     open_to_questions = forms.BooleanField(label=_("Open to questions"), required=False)
 
-    def __init__(self, *args, departments: list[str], locations: list[str], **kwargs) -> None:
-        """`departments`, `locations`: the values people the viewer sees have."""
+    def __init__(self, *args, facets: Facets, **kwargs) -> None:
+        """`facets`: the departments, locations and time zones people the viewer sees have."""
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("All departments"))] + [
-            (d, d) for d in departments
+            (d, d) for d in facets.departments
         ]
-        self.fields["location"].choices = [("", _("All locations"))] + [(x, x) for x in locations]
+        self.fields["location"].choices = [("", _("All locations"))] + [
+            (x, x) for x in facets.locations
+        ]
+        self.fields["time_zone"].choices = [("", _("Any time zone"))] + [
+            (zone, zone.replace("_", " ")) for zone in facets.time_zones
+        ]
 
     def filters(self) -> PeopleFilters:
         data = self.cleaned_data

@@ -31,8 +31,7 @@ LEVEL_NEEDS_SKILL = _("The level filter applies to a skill named in the search."
 
 @login_required
 def expert_search(request: HttpRequest) -> HttpResponse:
-    departments, locations = directory_facets(viewer=request.user)
-    form = ExpertSearchForm(request.GET, departments=departments, locations=locations)
+    form = ExpertSearchForm(request.GET, facets=directory_facets(viewer=request.user))
     context = {"form": form, "page": None, "message": "", "results": None}
     status = 200
     if not form.is_valid():

@@ -10,7 +10,7 @@ from agora.core.events import redeliver_pending
 from agora.discussions import actions as talk
 from agora.discussions.models import Thread
 from agora.experts import actions as expert_actions
-from agora.experts import people_index
+from agora.experts import people_index, search_queries
 from agora.experts.models import NameVariant, PersonDocument
 from agora.experts.search_queries import (
     PeopleFilters,
@@ -239,3 +239,26 @@ def test_when_capped_the_strongest_on_the_skill_are_still_ranked(
     results = search_people(viewer=admin, text="kubernetes")
     assert results.is_capped is True
     assert results[0].name == "Zoe Zed"
+
+
+def test_a_skill_with_many_holders_ranks_its_strongest_beside_name_matches(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One skill's words, held by more people than are ranked: the strongest
+    holders who match, and people whose name matches; nobody else."""
+    admin, _people, _space = org
+    monkeypatch.setattr(search_queries, "STRONGEST_CANDIDATES", 2)
+    named = UserFactory(name="Ana Kuberski")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_actions.update_profile(editor=named, person=named, bio="No skills listed yet.")
+    redeliver_pending()
+    results = search_people(viewer=admin, text="kube")
+    names = [hit.name for hit in results[: len(results)]]
+    assert results.is_capped is True
+    assert names == ["Margaret Hamilton", "Clive Claimer", "Ana Kuberski"]
+    assert "Wanda Writer" not in names  # k8s in her bio only: below every holder
+    # The evidence read with the strongest is what the hits show.
+    assert results[0].skills[0].expertise.accepted_answers == 3
+    # A word the skill does not hold is checked in each holder's text.
+    assert found(admin, "kubernetes platform") == ["Margaret Hamilton", "Clive Claimer"]
+    assert found(admin, "k8s lyon") == ["Wanda Writer"]

@@ -10,6 +10,7 @@ from agora.accounts.models import Skill, SkillClaim, User
 from agora.core.events import redeliver_pending
 from agora.discussions import actions as talk
 from agora.discussions.models import Thread
+from agora.experts import actions as expert_actions
 from agora.experts import people_index
 from agora.spaces.models import Space
 from tests.factories import UserFactory, add_member, make_space
@@ -203,3 +204,43 @@ def test_api_query_count_is_flat(kube_org, client_of, assert_flat_query_count):
         lambda: client.get("/api/v1/experts", {"q": "kubernetes"}),
         grow=lambda: grow(admin, 25),
     )
+
+
+def test_a_full_expert_says_so_and_names_whom_else_to_ask(kube_org, client_of):
+    admin, strong, learner, k8s = kube_org
+    strong.profile.request_limit = 1
+    strong.profile.save()
+    colleague = UserFactory(name="Cal Colleague")
+    expert_actions.ask_expert(asker=colleague, expert=strong, title="Probes?", skill=k8s)
+    html = client_of(admin).get(reverse("expert_search"), {"q": "kubernetes"}).content.decode()
+    hit = html[
+        html.index("Kim Kube") : html.index(
+            '<li class="search-hit expert-hit">', html.index("Kim Kube")
+        )
+    ]
+    assert "Full: 1 open question" in hit
+    assert f'href="{reverse("expert_ask", args=[learner.pk])}?skill={k8s.pk}">Lee Learner' in hit
+    assert reverse("expert_ask", args=[strong.pk]) not in html
+    items = client_of(admin).get("/api/v1/experts", {"q": "kubernetes"}).json()["items"]
+    assert [(item["name"], item["ask_refusal"]) for item in items] == [
+        ("Kim Kube", "full"),
+        ("Lee Learner", ""),
+    ]
+    # Nobody asks themselves, nor does a guest ask anyone.
+    mine = client_of(strong).get("/api/v1/experts", {"q": "kubernetes"}).json()["items"]
+    assert mine[0]["ask_refusal"] == "not_allowed"
+
+
+def test_the_time_zone_filter_offers_the_zones_people_have(kube_org, client_of):
+    admin, _strong, learner, _k8s = kube_org
+    account_actions.update_profile(editor=learner, person=learner, time_zone="Asia/Tokyo")
+    redeliver_pending()
+    response = client_of(admin).get(reverse("expert_search"), {"q": "kubernetes"})
+    html = response.content.decode()
+    assert '<option value="Asia/Tokyo">Asia/Tokyo</option>' in html
+    assert "Pacific/Fiji" not in html
+    tokyo = client_of(admin).get(
+        reverse("expert_search"), {"q": "kubernetes", "time_zone": "Asia/Tokyo"}
+    )
+    assert "Lee Learner" in tokyo.content.decode()
+    assert "Kim Kube" not in tokyo.content.decode()
