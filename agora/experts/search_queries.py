@@ -15,10 +15,13 @@ The query language, the same on both databases:
 Candidates are capped (`AGORA_SEARCH_MAX_CANDIDATES`, at most
 `PEOPLE_MAX_CANDIDATES`): the first matches in index order, plus, when
 capped, the strongest people on the skills the query names (from
-`Expertise`'s (skill, score) index). When those skills have many holders,
-their strongest `STRONGEST_CANDIDATES` are ranked beside only the first
-`SAMPLE_BESIDE_STRONGEST` matches. Only candidates are ranked, by
-`rank_person` — the one ranking formula.
+`Expertise`'s (skill, score) index, read with their documents and evidence
+in one query). When those skills have many holders, their strongest
+`STRONGEST_CANDIDATES` are ranked beside only `SAMPLE_BESIDE_STRONGEST`
+other matches, and when the query is one skill's words, beside people whose
+*name* matches: anyone else ranks below every holder. Only candidates are
+ranked, by `rank_person` — the one ranking formula. A page of hits is one
+more query, of rows (`PersonHit`), not model objects.
 
 Visibility: people per `people_visible_to`; guests never match on the
 posts sample of the index, and snippets come only from profile fields (title,
@@ -272,6 +275,8 @@ class PeopleQuery:
     terms: tuple[Term, ...]
     skill_ids: tuple[int, ...]  # the skills the query names
     corrected: bool = False  # names within one edit were allowed
+    # The vocabulary it was read with: one look at its version per search.
+    vocabulary: Vocabulary | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -320,7 +325,7 @@ def parse(text: str) -> PeopleQuery:
         alias = vocab.aliases.get(word)
         alternatives = (alias,) if alias and alias != (word,) else ()
         terms.append(Term(word, prefix, alternatives))
-    return PeopleQuery(tuple(terms), _named_skills(terms, vocab))
+    return PeopleQuery(tuple(terms), _named_skills(terms, vocab), vocabulary=vocab)
 
 
 def _named_skills(terms: list[Term], vocab: Vocabulary) -> tuple[int, ...]:
@@ -371,7 +376,7 @@ def with_typos(query: PeopleQuery) -> PeopleQuery | None:
         )
         for term in query.terms
     )
-    return PeopleQuery(terms, query.skill_ids, corrected=True)
+    return PeopleQuery(terms, query.skill_ids, corrected=True, vocabulary=query.vocabulary)
 
 
 def edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -399,7 +404,7 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
 # profile without the posts (guests never match on posts), or names only.
 ALL, PROFILE, NAMES = "all", "profile", "names"
 _FTS5_COLUMNS = {ALL: "", PROFILE: "{name skills about} : ", NAMES: "{name} : "}
-_TSQUERY_WEIGHTS = {ALL: "", PROFILE: "ABC", NAMES: "A"}  # see migration 0002
+_TSQUERY_WEIGHTS = {ALL: "", PROFILE: "ABC"}  # see migration 0002
 
 
 def _fts5_match(query: PeopleQuery, *, columns: str) -> str:
@@ -440,6 +445,15 @@ def _match_sql(query: PeopleQuery, *, columns: str) -> tuple[str, str, list]:
     """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`
     in `columns` (`ALL`, `PROFILE` or `NAMES`), in the order of their ids."""
     if connection.vendor == "postgresql":
+        if columns == NAMES:  # the index of names alone (migration 0003)
+            vector = (
+                "to_tsvector('english'::regconfig, translate(coalesce(d.name, ''), '<>', '  '))"
+            )
+            return (
+                "experts_persondocument d",
+                f"{vector} @@ to_tsquery('english'::regconfig, %s)",
+                [_tsquery(query, columns=ALL)],
+            )
         return (
             "experts_persondocument d",
             "d.search_vector @@ to_tsquery('english'::regconfig, %s)",
@@ -546,7 +560,7 @@ def _strongest(
     match it and `where`, strongest first, as candidate rows; and, when it
     names one skill, their `Evidence` on it (all the ranking needs)."""
     where_sql, where_params = where
-    vocab = vocabulary()
+    vocab = query.vocabulary or vocabulary()
     # The words a holder of the skill has anyway need no reading of their text.
     uncovered = {
         pk: not ((skill := vocab.skill(pk)) and _covered(query, skill)) for pk in query.skill_ids
@@ -653,7 +667,8 @@ def _candidates(viewer: User, query: PeopleQuery, filters: PeopleFilters, limit:
         )
     if len(strongest) >= STRONGEST_CANDIDATES:
         limit = min(limit, SAMPLE_BESIDE_STRONGEST)
-        skill = vocabulary().skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
+        vocab = query.vocabulary or vocabulary()
+        skill = vocab.skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
         if skill is not None and _covered(query, skill):
             columns = NAMES
     rows = _matches(query, where, columns=columns, limit=limit + 1)
@@ -931,7 +946,7 @@ class PeopleResults(Sequence):
                 [ExpertRequest.Status.OPEN, *ids],
             )
             rows = {row[0]: row for row in cursor.fetchall()}
-        vocab = vocabulary()
+        vocab = self.query.vocabulary or vocabulary()
         highlight = self.query.words()
         hits = []
         for user_id in ids:
