@@ -553,12 +553,23 @@ def _covered(query: PeopleQuery, skill: VocabularySkill) -> bool:
     return all(any(term.matches(token) for token in tokens) for term in query.terms)
 
 
+@dataclass
+class Strongest:
+    """What `_strongest` read: candidate rows, strongest first; their
+    `Evidence` when the query names one skill; and the name matches asked
+    for beside them (None when not asked)."""
+
+    rows: list[tuple] = field(default_factory=list)
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)
+    names: list[tuple] | None = None
+
+
 def _strongest(
-    query: PeopleQuery, where: tuple[str, list], *, with_work: bool, limit: int
-) -> tuple[list[tuple], dict[int, list[Evidence]]]:
+    query: PeopleQuery, where: tuple[str, list], *, with_work: bool, limit: int, names: int = 0
+) -> Strongest:
     """The people with the highest scores on the skills `query` names who
-    match it and `where`, strongest first, as candidate rows; and, when it
-    names one skill, their `Evidence` on it (all the ranking needs)."""
+    match it and `where`, strongest first; with `names`, also the first
+    `names` people whose name matches (in the same statement: one round trip)."""
     where_sql, where_params = where
     vocab = query.vocabulary or vocabulary()
     # The words a holder of the skill has anyway need no reading of their text.
@@ -570,34 +581,51 @@ def _strongest(
     # Plain SQL: this runs on every search that names a skill, and the ORM's
     # compiling costs more than the reads. One index range per skill, so
     # that naming several common skills never sorts all their holders.
-    arms = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {CANDIDATE_COLUMNS}, {evidence}{text}"  # noqa: S608
+    # The first column tells the arms apart: 0, a skill's strongest; 1, names.
+    arms = [
+        f"SELECT * FROM (SELECT 0, {CANDIDATE_COLUMNS}, {evidence}{text}"  # noqa: S608
         " FROM experts_expertise e JOIN experts_persondocument d ON d.user_id = e.user_id"
         f" WHERE e.skill_id = %s AND e.score > 0 AND {where_sql}"
-        f" ORDER BY e.score DESC LIMIT %s) s{n}"
+        f" ORDER BY e.score DESC, e.user_id LIMIT %s) s{n}"
         for n in range(len(query.skill_ids))
-    )
+    ]
     params = [v for pk in query.skill_ids for v in (RANKED_CHARS, pk, *where_params, limit)]
+    if names:
+        # Asked for when the query is one skill's words (`text` is then empty).
+        source, match, match_params = _match_sql(query, columns=NAMES)
+        arms.append(
+            f"SELECT * FROM (SELECT 1, {CANDIDATE_COLUMNS}, {evidence} FROM {source}"  # noqa: S608
+            " LEFT JOIN experts_expertise e ON e.user_id = d.user_id AND e.skill_id = %s"
+            f" WHERE {match} AND {where_sql} LIMIT %s) named"
+        )
+        params += [RANKED_CHARS, query.skill_ids[0], *match_params, *where_params, names]
     with connection.cursor() as cursor:
-        cursor.execute(arms, params)
+        cursor.execute(" UNION ALL ".join(arms), params)
         found = cursor.fetchall()
     width = CANDIDATE_WIDTH
-    found.sort(key=lambda row: -row[width + Evidence.FIELDS.index("score")])
-    rows: dict[int, tuple] = {}
+    fields = slice(1 + width, 1 + width + len(Evidence.FIELDS))
     held: dict[int, list[Evidence]] = {}
+    named = []
     for row in found:
-        row_evidence = Evidence(*row[width : width + len(Evidence.FIELDS)])
-        if row[0] in rows or (
+        if row[0] == 1:
+            named.append(row[1 : 1 + width])
+            held[row[1]] = [Evidence(*row[fields])] if row[fields.start] is not None else []
+    score = fields.start + Evidence.FIELDS.index("score")
+    found = sorted((row for row in found if row[0] == 0), key=lambda row: -row[score])
+    rows: dict[int, tuple] = {}
+    for row in found:
+        row_evidence = Evidence(*row[fields])
+        if row[1] in rows or (
             uncovered[row_evidence.skill_id]
-            and not _holds_every_term(query, (row[1], row[2], *row[width + len(Evidence.FIELDS) :]))
+            and not _holds_every_term(query, (row[2], row[3], *row[fields.stop :]))
         ):
             continue
-        rows[row[0]] = row[:width]
-        held[row[0]] = [row_evidence]
+        rows[row[1]] = row[1 : 1 + width]
+        held[row[1]] = [row_evidence]
     rows = dict(itertools.islice(rows.items(), limit))
-    if len(query.skill_ids) != 1:
-        return list(rows.values()), {}
-    return list(rows.values()), {user_id: held[user_id] for user_id in rows}
+    single = len(query.skill_ids) == 1
+    # Several skills: a person's rows on the others may not have been read.
+    return Strongest(list(rows.values()), held if single else {}, named if names else None)
 
 
 def _evidence(user_ids: list[int], skill_ids: tuple[int, ...]) -> dict[int, list[Evidence]]:
@@ -660,24 +688,28 @@ def _candidates(viewer: User, query: PeopleQuery, filters: PeopleFilters, limit:
     if where is None:
         return Candidates()
     columns = PROFILE if viewer.is_guest else ALL
-    strongest, evidence = [], {}
-    if query.skill_ids:
-        strongest, evidence = _strongest(
-            query, where, with_work=not viewer.is_guest, limit=STRONGEST_CANDIDATES
-        )
-    if len(strongest) >= STRONGEST_CANDIDATES:
-        limit = min(limit, SAMPLE_BESIDE_STRONGEST)
-        vocab = query.vocabulary or vocabulary()
-        skill = vocab.skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
-        if skill is not None and _covered(query, skill):
-            columns = NAMES
-    rows = _matches(query, where, columns=columns, limit=limit + 1)
-    capped = len(rows) > limit or columns == NAMES
-    if capped:
+    if not query.skill_ids:
+        rows = _matches(query, where, columns=columns, limit=limit + 1)
+        return Candidates(rows[:limit], len(rows) > limit)
+    vocab = query.vocabulary or vocabulary()
+    skill = vocab.skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
+    # One skill's words: its holders match anyway, so only names are read beside them.
+    names = SAMPLE_BESIDE_STRONGEST if skill is not None and _covered(query, skill) else 0
+    strongest = _strongest(
+        query, where, with_work=not viewer.is_guest, limit=STRONGEST_CANDIDATES, names=names
+    )
+    if len(strongest.rows) >= STRONGEST_CANDIDATES and strongest.names is not None:
+        rows, capped = strongest.names, True
+    else:
+        if len(strongest.rows) >= STRONGEST_CANDIDATES:
+            limit = min(limit, SAMPLE_BESIDE_STRONGEST)
+        rows = _matches(query, where, columns=columns, limit=limit + 1)
+        capped = len(rows) > limit
         rows = rows[:limit]
+    if capped:
         seen = {row[0] for row in rows}
-        rows += [row for row in strongest if row[0] not in seen]
-    return Candidates(rows, capped, evidence)
+        rows += [row for row in strongest.rows if row[0] not in seen]
+    return Candidates(rows, capped, strongest.evidence)
 
 
 # --- Results -----------------------------------------------------------------------
