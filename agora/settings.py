@@ -161,6 +161,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL prepares the statements of a few hot plain-SQL reads once per
+# connection (agora.core.db.prepared_cursor). 0 behind a pooler in
+# transaction mode that cannot keep them (PgBouncer before 1.21).
+AGORA_DB_PREPARED_STATEMENTS = env.bool("AGORA_DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer ------------------------------------------------------

@@ -76,7 +76,8 @@ class Expertise(models.Model):
             models.UniqueConstraint(fields=["user", "skill"], name="expertise_once_per_skill")
         ]
         indexes = [
-            models.Index(fields=["skill", "-score"], name="expertise_skill_score"),
+            # Strongest first, ties by person: the order search and the skill page read.
+            models.Index(fields=["skill", "-score", "user"], name="expertise_skill_rank"),
             models.Index(fields=["user", "-score"], name="expertise_user_score"),
         ]
         verbose_name_plural = _("expertise")

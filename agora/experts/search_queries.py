@@ -53,6 +53,7 @@ from django.utils.translation import ngettext
 
 from agora.accounts.models import Availability, Skill, SkillAlias, SkillClaim
 from agora.accounts.permissions import people_visible_to
+from agora.core.db import prepared_cursor
 from agora.discussions.models import Thread
 from agora.experts.models import Expertise, ExpertRequest, NameVariant
 from agora.experts.people_index import deletions
@@ -599,7 +600,8 @@ def _strongest(
             f" WHERE {match} AND {where_sql} LIMIT %s) named"
         )
         params += [RANKED_CHARS, query.skill_ids[0], *match_params, *where_params, names]
-    with connection.cursor() as cursor:
+    # Prepared: the shape is fixed and index-driven (a generic plan serves).
+    with prepared_cursor() as cursor:
         cursor.execute(" UNION ALL ".join(arms), params)
         found = cursor.fetchall()
     width = CANDIDATE_WIDTH
@@ -972,7 +974,7 @@ class PeopleResults(Sequence):
         they are still active is checked again here."""
         if not ids:
             return []
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 HIT_SQL.format(ids=", ".join(["%s"] * len(ids))),
                 [ExpertRequest.Status.OPEN, *ids],
