@@ -59,7 +59,7 @@ from agora.experts.models import Expertise, ExpertRequest, NameVariant
 from agora.experts.people_index import deletions
 from agora.experts.permissions import ask_refusal
 from agora.experts.scoring import KINDS as EVIDENCE_KINDS
-from agora.search.backends.base import Words, mark_words, words
+from agora.search.backends.base import Forms, Words, mark_words, words
 from agora.search.queries import highlighted
 from agora.spaces.models import Space
 from agora.spaces.permissions import spaces_visible_to, spaces_with_content_visible_to
@@ -982,6 +982,7 @@ class PeopleResults(Sequence):
             rows = {row[0]: row for row in cursor.fetchall()}
         vocab = self.query.vocabulary or vocabulary()
         highlight = self.query.words()
+        forms = Forms(highlight)
         hits = []
         for user_id in ids:
             row, candidate = rows.get(user_id), self._candidates.get(user_id)
@@ -989,8 +990,10 @@ class PeopleResults(Sequence):
                 continue
             hit = PersonHit(*row)
             hit.rank = self._ranks[user_id]
-            hit.name_html = highlighted(mark_words(highlight, candidate.name))
-            snippet = mark_words(highlight, candidate.about, fragment_words=SNIPPET_WORDS)
+            hit.name_html = highlighted(mark_words(highlight, candidate.name, forms=forms))
+            snippet = mark_words(
+                highlight, candidate.about, fragment_words=SNIPPET_WORDS, forms=forms
+            )
             hit.snippet_html = highlighted(snippet)
             hit.skills = [
                 MatchedSkill(skill, evidence)

@@ -113,14 +113,17 @@ def _form_of(token: str, query: Words) -> str | None:
     return None
 
 
-def mark_words(query: Words, text: str, *, fragment_words: int = 0) -> str:
+def mark_words(
+    query: Words, text: str, *, fragment_words: int = 0, forms: Forms | None = None
+) -> str:
     """`text` with the forms of the query's words between MARK_START and MARK_END.
 
     With `fragment_words`, only about that many words around the first match
     (or from the start), with "…" where text was cut. An approximation of the
     database's stemming, used where asking the database costs too much.
+    `forms`: the query's `Forms`, when marking many texts for one query.
     """
-    forms = Forms(query)
+    forms = forms or Forms(query)
     matches = [m for m in forms.finditer(text) if forms.form_of(m.group())]
     start, end = 0, len(text)
     if fragment_words:
