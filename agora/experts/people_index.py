@@ -27,6 +27,7 @@ from django.utils import timezone
 from agora.accounts.models import Skill, SkillAlias, SkillClaim, User
 from agora.discussions.models import Reply, Thread
 from agora.experts.models import Expertise, NameVariant, PersonDocument
+from agora.search.backends.base import fold
 from agora.search.documents import clean_text, plain_text
 from agora.spaces.models import Space
 
@@ -37,8 +38,9 @@ BATCH = 1000
 
 
 def name_tokens(name: str) -> set[str]:
-    """The words of a name that typo tolerance knows (letters only, 3 or more)."""
-    return {token.casefold() for token in NAME_TOKEN.findall(name or "")}
+    """The words of a name that typo tolerance knows (letters only, 3 or more;
+    folded, as queries are)."""
+    return {fold(token) for token in NAME_TOKEN.findall(name or "")}
 
 
 def deletions(token: str) -> set[str]:

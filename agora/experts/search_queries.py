@@ -59,7 +59,7 @@ from agora.experts.models import Expertise, ExpertRequest, NameVariant
 from agora.experts.people_index import deletions
 from agora.experts.permissions import ask_refusal
 from agora.experts.scoring import KINDS as EVIDENCE_KINDS
-from agora.search.backends.base import Forms, Words, mark_words, words
+from agora.search.backends.base import Forms, Words, fold, mark_words, words
 from agora.search.queries import highlighted
 from agora.spaces.models import Space
 from agora.spaces.permissions import spaces_visible_to, spaces_with_content_visible_to
@@ -166,13 +166,13 @@ def _build_vocabulary() -> Vocabulary:
     aliases: dict[str, tuple[str, ...]] = {}
     skills_of: dict[str, set[int]] = {}
     for pk, name, slug in Skill.objects.values_list("pk", "name", "slug").order_by("pk"):
-        own = words(name).words
-        names = [own] + [words(alias).words for alias in aliases_of.get(pk, [])]
+        own = words(fold(name)).words
+        names = [own] + [words(fold(alias)).words for alias in aliases_of.get(pk, [])]
         skills[pk] = VocabularySkill(pk, name, slug, tuple(n for n in names if n))
         for token in {token for n in names for token in n}:
             skills_of.setdefault(token, set()).add(pk)
         for alias in aliases_of.get(pk, []):
-            alias_words = words(alias).words
+            alias_words = words(fold(alias)).words
             if len(alias_words) == 1 and own:
                 aliases[alias_words[0]] = own
     return Vocabulary(
@@ -237,7 +237,7 @@ class Term:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """A regular expression that finds, in casefolded text, a token that
+        """A regular expression that finds, in folded text (`fold`), a token that
         `matches` (a whole word), or the first word of a several-word alternative."""
         options = [_word_pattern(self.word, prefix=self.prefix)]
         options += [_word_pattern(alt[0]) for alt in self.alternatives if len(alt) == 1]
@@ -253,7 +253,7 @@ class Term:
         )
 
     def found_in(self, text: str) -> bool:
-        """Whether casefolded `text` holds this term (a form of the word or an alternative)."""
+        """Whether folded `text` holds this term (a form of the word or an alternative)."""
         if self.pattern.search(text):
             return True
         return any(all(p.search(text) for p in phrase) for phrase in self.phrases)
@@ -317,7 +317,7 @@ STOP_WORDS = frozenset(
 
 def parse(text: str) -> PeopleQuery:
     """The terms of `text`, with aliases expanded, and the skills it names."""
-    parsed = words(text[:MAX_QUERY_CHARS])
+    parsed = words(fold(text[:MAX_QUERY_CHARS]))
     vocab = vocabulary()
     kept = [word for word in parsed.words if word not in STOP_WORDS] or list(parsed.words)
     terms = []
@@ -404,6 +404,7 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
 # Which columns of the index a query reads: everything (members), the
 # profile without the posts (guests never match on posts), or names only.
 ALL, PROFILE, NAMES = "all", "profile", "names"
+TS_CONFIG = "agora_people"  # PostgreSQL: English stemming, accents folded
 _FTS5_COLUMNS = {ALL: "", PROFILE: "{name skills about} : ", NAMES: "{name} : "}
 _TSQUERY_WEIGHTS = {ALL: "", PROFILE: "ABC"}  # see migration 0002
 
@@ -446,18 +447,21 @@ def _match_sql(query: PeopleQuery, *, columns: str) -> tuple[str, str, list]:
     """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`
     in `columns` (`ALL`, `PROFILE` or `NAMES`), in the order of their ids."""
     if connection.vendor == "postgresql":
-        if columns == NAMES:  # the index of names alone (migration 0003)
-            vector = (
-                "to_tsvector('english'::regconfig, translate(coalesce(d.name, ''), '<>', '  '))"
+        # The configuration and the index of names: migration 0003.
+        tsquery = f"to_tsquery('{TS_CONFIG}'::regconfig, %s)"
+        if columns == NAMES:
+            name = (
+                f"to_tsvector('{TS_CONFIG}'::regconfig,"
+                " translate(coalesce(d.name, ''), '<>', '  '))"
             )
             return (
                 "experts_persondocument d",
-                f"{vector} @@ to_tsquery('english'::regconfig, %s)",
+                f"{name} @@ {tsquery}",
                 [_tsquery(query, columns=ALL)],
             )
         return (
             "experts_persondocument d",
-            "d.search_vector @@ to_tsquery('english'::regconfig, %s)",
+            f"d.search_vector @@ {tsquery}",
             [_tsquery(query, columns=columns)],
         )
     return (
@@ -653,7 +657,7 @@ def _evidence(user_ids: list[int], skill_ids: tuple[int, ...]) -> dict[int, list
 def _holds_every_term(query: PeopleQuery, texts: tuple[str, ...]) -> bool:
     """Whether every word of `query` is found in one of `texts` (name, skills,
     about, work), as `text_relevance` finds them."""
-    folded = [(text or "").casefold() for text in texts]
+    folded = [fold(text or "") for text in texts]
     return all(any(term.found_in(text) for text in folded) for term in query.terms)
 
 
@@ -880,7 +884,7 @@ def text_relevance(query: PeopleQuery, fields: dict[str, str]) -> float:
     if not query.terms:
         return 0.0
     texts = [
-        (FIELD_WEIGHTS[name], (fields[name] or "").casefold())
+        (FIELD_WEIGHTS[name], fold(fields[name] or ""))
         for name in _FIELDS_BY_WEIGHT
         if name in fields
     ]

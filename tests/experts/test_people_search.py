@@ -262,3 +262,21 @@ def test_a_skill_with_many_holders_ranks_its_strongest_beside_name_matches(
     # A word the skill does not hold is checked in each holder's text.
     assert found(admin, "kubernetes platform") == ["Margaret Hamilton", "Clive Claimer"]
     assert found(admin, "k8s lyon") == ["Wanda Writer"]
+
+
+def test_accents_are_folded_on_both_databases(org, django_capture_on_commit_callbacks):
+    admin, _people, _space = org
+    tomas = UserFactory(name="Tomás Núñez", profile={"title": "Ingeniera de café"})
+    with django_capture_on_commit_callbacks(execute=True):
+        account_actions.update_profile(editor=tomas, person=tomas, bio="Sécurité réseau.")
+    redeliver_pending()
+    assert found(admin, "tomas") == ["Tomás Núñez"]
+    assert found(admin, "Tomás nunez") == ["Tomás Núñez"]
+    assert found(admin, "securite") == ["Tomás Núñez"]
+    assert found(admin, "Tomaz") == ["Tomás Núñez"]  # a typo, beside an accent
+    hit = search_people(viewer=admin, text="tomas")[0]
+    assert hit.name_html == "<mark>Tomás</mark> Núñez"
+    # Where the word was found counts: in the name, not merely "somewhere".
+    assert search_people(viewer=admin, text="nunez")[0].rank == pytest.approx(
+        search_people(viewer=admin, text="Núñez")[0].rank
+    )

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_skillalias_profile_availability_and_more'),
-        ('experts', '0003_people_name_vector'),
+        ('experts', '0003_people_search_postgresql'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

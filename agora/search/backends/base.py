@@ -15,8 +15,10 @@ plain separators.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -47,6 +49,27 @@ def words(text: str) -> Words:
     """Split `text` into at most MAX_WORDS words of letters and digits."""
     found = [word.casefold() for word in _WORD.findall(text)][:MAX_WORDS]
     return Words(tuple(found), prefix=bool(found) and len(found[-1]) >= MIN_PREFIX)
+
+
+def fold(text: str) -> str:
+    """`text` in lower case without accents ("Tomás": "tomas"), as both
+    databases compare words (FTS5's remove_diacritics, PostgreSQL's unaccent)."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@functools.cache
+def _fold_character(character: str) -> str:
+    folded = fold(character)
+    return folded if len(folded) == 1 else character
+
+
+def fold_in_place(text: str) -> str:
+    """`text` without accents, each character where it was ("Tomás": "Tomas"):
+    positions found in it are positions in `text`. Case is kept."""
+    return text if text.isascii() else "".join(map(_fold_character, text))
 
 
 @dataclass(frozen=True)
@@ -124,7 +147,8 @@ def mark_words(
     `forms`: the query's `Forms`, when marking many texts for one query.
     """
     forms = forms or Forms(query)
-    matches = [m for m in forms.finditer(text) if forms.form_of(m.group())]
+    # Found without accents ("tomas" marks "Tomás"), cut from the text as written.
+    matches = [m for m in forms.finditer(fold_in_place(text)) if forms.form_of(m.group())]
     start, end = 0, len(text)
     if fragment_words:
         first = matches[0].start() if matches else 0
@@ -146,7 +170,12 @@ def mark_words(
     for match in matches:
         if match.start() < start or match.end() > end:
             continue
-        pieces += [text[cursor : match.start()], MARK_START, match.group(), MARK_END]
+        pieces += [
+            text[cursor : match.start()],
+            MARK_START,
+            text[match.start() : match.end()],
+            MARK_END,
+        ]
         cursor = match.end()
     pieces += [text[cursor:end], "…" if end < len(text) else ""]
     return "".join(pieces)
