@@ -50,6 +50,8 @@ FORWARDS = [
     VECTOR_INDEX,
     "CREATE INDEX experts_people_name_vector ON experts_persondocument"
     f" USING GIN ({_vector('name', CONFIG)})",
+    # The planner's statistics of the new vector and index, before the first search.
+    "ANALYZE experts_persondocument",
 ]
 # The extension stays: other tables may use it.
 BACKWARDS = [
