@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agora.accounts.actions import TOO_MANY_SKILLS
-from agora.accounts.models import TIME_ZONE_CHOICES, OrgSettings, Profile, Skill, SkillClaim, User
+from agora.accounts.models import (
+    TIME_ZONE_CHOICES,
+    OrgSettings,
+    Profile,
+    Skill,
+    SkillAlias,
+    SkillClaim,
+    User,
+)
 
 
 class SignupForm(forms.Form):
@@ -156,8 +164,17 @@ class OrgSettingsForm(forms.ModelForm):
         widgets = {"signup_mode": forms.RadioSelect}
 
 
-def skill_vocabulary() -> list[str]:
-    return list(Skill.objects.values_list("name", flat=True)[:2000])
+VOCABULARY_SUGGESTIONS = 2000
+
+
+def skill_vocabulary() -> list[tuple[str, str]]:
+    """The vocabulary's names by name, each with its aliases ("k8s, kube"):
+    the skill fields' suggestions, so that typing an alias finds the skill."""
+    aliases: dict[int, list[str]] = {}
+    for skill_id, alias in SkillAlias.objects.order_by("name").values_list("skill_id", "name"):
+        aliases.setdefault(skill_id, []).append(alias)
+    names = Skill.objects.order_by("name").values_list("pk", "name")[:VOCABULARY_SUGGESTIONS]
+    return [(name, ", ".join(aliases.get(pk, []))) for pk, name in names]
 
 
 class SkillsField(forms.ModelMultipleChoiceField):

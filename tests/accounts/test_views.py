@@ -12,7 +12,15 @@ from PIL import Image
 
 from agora.accounts.actions import create_access_token, set_skills, update_profile
 from agora.accounts.forms import ProfileForm
-from agora.accounts.models import AccessToken, ContactVisibility, OrgSettings, Profile, User
+from agora.accounts.models import (
+    AccessToken,
+    ContactVisibility,
+    OrgSettings,
+    Profile,
+    Skill,
+    SkillAlias,
+    User,
+)
 from agora.core.models import Event
 from agora.spaces.actions import join_space
 from agora.spaces.models import Space
@@ -391,6 +399,15 @@ def test_profile_edit_shows_current_values(client_of, person):
     assert 'name="skills-0-skill" value="Python"' in html
     assert 'name="skills-1-skill" value="SQL"' in html
     assert response.context["skill_formset"].total_form_count() == 4
+    assert '<option value="Python">' in html
+
+
+def test_profile_edit_suggests_skills_by_their_aliases_too(client_of, person):
+    k8s = Skill.objects.create(name="Kubernetes")
+    SkillAlias.objects.create(skill=k8s, name="k8s")
+    SkillAlias.objects.create(skill=k8s, name="kube")
+    html = client_of(person).get("/settings/profile/").content.decode()
+    assert '<option value="Kubernetes" label="also k8s, kube">' in html
     assert '<option value="Python">' in html
 
 
