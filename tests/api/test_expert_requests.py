@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agora.accounts.models import Profile, Skill, SkillClaim, User
-from agora.experts import actions
-from agora.experts.models import Expertise, ExpertRequest
+from agora.accounts.models import Profile, Skill, User
+from agora.experts.models import ExpertRequest
 from tests.api.helpers import NOT_FOUND
+from tests.experts.helpers import ask, make_expert
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,6 @@ def k8s(db) -> Skill:
     return Skill.objects.create(name="Kubernetes")
 
 
-def make_expert(skill: Skill, name: str = "Eve Expert", **profile) -> User:
-    expert = UserFactory(name=name, profile=profile)
-    SkillClaim.objects.create(user=expert, skill=skill, level=SkillClaim.Level.EXPERT)
-    Expertise.objects.create(user=expert, skill=skill, level="expert", score=4.0)
-    return expert
-
-
 @pytest.fixture
 def expert(k8s) -> User:
     return make_expert(k8s)
@@ -33,10 +26,6 @@ def expert(k8s) -> User:
 @pytest.fixture
 def asker(db) -> User:
     return UserFactory(name="Ann Asker")
-
-
-def ask(asker: User, expert: User, skill=None, title="Pods keep restarting"):
-    return actions.ask_expert(asker=asker, expert=expert, skill=skill, title=title, body="Why?")
 
 
 def test_api_ask_list_and_mark_answered(api_of, asker, expert, k8s):

@@ -5,40 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from agora.accounts.models import Availability, Profile, Skill, SkillClaim, User
+from agora.accounts.models import Availability, Profile, User
 from agora.discussions import actions as talk
-from agora.experts import actions
 from agora.experts.models import Expertise, ExpertRequest
 from agora.notifications.models import Notification
+from tests.experts.helpers import ask, make_expert
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def k8s(db) -> Skill:
-    return Skill.objects.create(name="Kubernetes")
-
-
-def make_expert(skill: Skill, name: str = "Eve Expert", **profile) -> User:
-    expert = UserFactory(name=name, profile=profile)
-    SkillClaim.objects.create(user=expert, skill=skill, level=SkillClaim.Level.EXPERT)
-    Expertise.objects.create(user=expert, skill=skill, level="expert", score=4.0)
-    return expert
-
-
-@pytest.fixture
-def expert(k8s) -> User:
-    return make_expert(k8s)
-
-
-@pytest.fixture
-def asker(db) -> User:
-    return UserFactory(name="Ann Asker")
-
-
-def ask(asker: User, expert: User, skill=None, title="Pods keep restarting"):
-    return actions.ask_expert(asker=asker, expert=expert, skill=skill, title=title, body="Why?")
 
 
 # --- Profile button and form ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from agora.accounts.models import Availability, Profile, Skill, SkillClaim, User
+from agora.accounts.models import Availability, Profile, Skill, User
 from agora.core.models import Event
 from agora.discussions import actions as talk
 from agora.discussions.models import Thread
@@ -20,35 +20,10 @@ from agora.spaces import actions as space_actions
 from agora.spaces.models import Membership, Space
 from agora.spaces.permissions import can_view_content, spaces_visible_to
 from agora.spaces.queries import space_directory
+from tests.experts.helpers import ask, make_expert
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def k8s(db) -> Skill:
-    return Skill.objects.create(name="Kubernetes")
-
-
-def make_expert(skill: Skill, name: str = "Eve Expert", **profile) -> User:
-    expert = UserFactory(name=name, profile=profile)
-    SkillClaim.objects.create(user=expert, skill=skill, level=SkillClaim.Level.EXPERT)
-    Expertise.objects.create(user=expert, skill=skill, level="expert", score=4.0)
-    return expert
-
-
-@pytest.fixture
-def expert(k8s) -> User:
-    return make_expert(k8s)
-
-
-@pytest.fixture
-def asker(db) -> User:
-    return UserFactory(name="Ann Asker")
-
-
-def ask(asker: User, expert: User, skill=None, title="Pods keep restarting", body="Why?"):
-    return actions.ask_expert(asker=asker, expert=expert, skill=skill, title=title, body=body)
 
 
 def test_asking_opens_a_secret_space_for_the_two_with_a_tagged_question(

@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def k8s(db) -> Skill:
-    return Skill.objects.create(name="Kubernetes")
-
-
-@pytest.fixture
 def team(db):
     lead = UserFactory(name="Lena Lead")
     asker, expert, fan = UserFactory(), UserFactory(name="Eve Expert"), UserFactory()
