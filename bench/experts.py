@@ -25,15 +25,13 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.children import BENCH_DIR, ROOT, each_database
 from bench.search import _percentiles, made_up_words
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
 REPORT = BENCH_DIR / "experts.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench_experts"
 SIZES = {"full": 100_000, "small": 5_000}
@@ -48,37 +46,13 @@ def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full") or "full"
     if scale not in SIZES:
         raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SIZES)}, not {scale!r}.")
-    from bench.__main__ import _drop_postgres, _postgres_answers, _reset_postgres
-
-    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL
-    chosen = os.environ.get("BENCH_DATABASES", "")
-    databases = [d.strip() for d in chosen.split(",") if d.strip()] or ["sqlite", "postgresql"]
-    if not chosen and not _postgres_answers(postgres_url):
-        databases = ["sqlite"]
-    reuse = os.environ.get("BENCH_REUSE") == "1"
-    rows: list[dict] = []
-    for database in databases:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AGORA_", "DATABASE_"))}
-        var_dir = BENCH_DIR / f"experts-{database}"
-        var_dir.mkdir(parents=True, exist_ok=True)
-        env.update(DJANGO_SETTINGS_MODULE="agora.settings", AGORA_VAR_DIR=str(var_dir))
-        if database == "postgresql":
-            if not (reuse and _database_exists(postgres_url)):
-                _reset_postgres(postgres_url)
-            env["DATABASE_URL"] = postgres_url
-        elif not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
-        output = var_dir / "result.json"
-        count = int(os.environ.get("BENCH_EXPERTS_PEOPLE") or SIZES[scale])
-        command = [sys.executable, "-m", "bench.experts", "--child", str(count), str(output)]
-        try:
-            if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
-                raise SystemExit(f"The experts bench failed on {database} (see above).")
-        finally:
-            if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
-                _drop_postgres(postgres_url)
-        rows += [{"database": database, **row} for row in json.loads(output.read_text())]
+    rows = each_database(
+        name="experts",
+        module="bench.experts",
+        count=int(os.environ.get("BENCH_EXPERTS_PEOPLE") or SIZES[scale]),
+        reuse=os.environ.get("BENCH_REUSE") == "1",
+        postgres_url=os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
+    )
     print()
     print(format_rows(rows))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -89,16 +63,6 @@ def main() -> int:
         if row["method"] == "search" and target and row["p95_ms"] > target:
             print(f"Over the {target:g} ms p95 target: {row['database']} {row['term']}")
     return 0
-
-
-def _database_exists(url: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 def format_rows(rows: list[dict]) -> str:
@@ -299,7 +263,7 @@ def edit_to_found(viewer) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def child(count: int, output: str) -> None:
+def child(count: int, output: str, *, reuse: bool = False) -> None:
     import django
 
     django.setup()
@@ -313,7 +277,7 @@ def child(count: int, output: str) -> None:
     print(f"\n{connection.vendor}: migrating…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     viewer = User.objects.filter(email="bench-viewer@bench.test").first()
-    if os.environ.get("BENCH_REUSE") == "1" and viewer is not None:
+    if reuse and viewer is not None:
         # Filled by an earlier run (BENCH_KEEP=1 for PostgreSQL): time it again.
         count = User.objects.filter(email__startswith="person").count()
         print(f"  reusing {count:,} people", flush=True)
@@ -348,6 +312,6 @@ def child(count: int, output: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(int(sys.argv[2]), sys.argv[3])
+        child(int(sys.argv[2]), sys.argv[3], reuse=sys.argv[4:5] == ["--reuse"])
     else:
         sys.exit(main())

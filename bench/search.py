@@ -31,13 +31,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+from bench.children import BENCH_DIR, ROOT, each_database
+
 REPORT = BENCH_DIR / "search.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench_search"
 SIZES = {"full": 1_000_000, "small": 20_000}
@@ -51,49 +50,13 @@ def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full") or "full"
     if scale not in SIZES:
         raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SIZES)}, not {scale!r}.")
-    from bench.__main__ import _drop_postgres, _postgres_answers, _reset_postgres
-
-    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL
-    chosen = os.environ.get("BENCH_DATABASES", "")
-    databases = [d.strip() for d in chosen.split(",") if d.strip()] or ["sqlite", "postgresql"]
-    if not chosen and not _postgres_answers(postgres_url):
-        databases = ["sqlite"]
-    reuse = os.environ.get("BENCH_SEARCH_REUSE") == "1"
-    count = int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale])
-    rows: list[dict] = []
-    for database in databases:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AGORA_", "DATABASE_"))}
-        var_dir = BENCH_DIR / f"search-{database}"
-        var_dir.mkdir(parents=True, exist_ok=True)
-        env.update(DJANGO_SETTINGS_MODULE="agora.settings", AGORA_VAR_DIR=str(var_dir))
-        if database == "postgresql":
-            env["DATABASE_URL"] = postgres_url
-        filled = var_dir / "filled.json"
-        stamp = {"documents": count, "url": env.get("DATABASE_URL", "")}
-        reused = reuse and filled.exists() and json.loads(filled.read_text()) == stamp
-        if reused:
-            print(f"\n{database}: reusing the {count:,} documents of an earlier run.")
-        else:
-            filled.unlink(missing_ok=True)
-            if database == "postgresql":
-                _reset_postgres(postgres_url)
-            else:
-                for suffix in ("", "-wal", "-shm"):
-                    (var_dir / f"agora.sqlite3{suffix}").unlink(missing_ok=True)
-        output = var_dir / "result.json"
-        command = [sys.executable, "-m", "bench.search", "--child", str(count), str(output)]
-        if reused:
-            command.append("--reuse")
-        try:
-            if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:
-                raise SystemExit(f"The search bench failed on {database} (see above).")
-            if database == "sqlite" or os.environ.get("BENCH_KEEP") == "1":
-                filled.write_text(json.dumps(stamp))
-        finally:
-            if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
-                _drop_postgres(postgres_url)
-                filled.unlink(missing_ok=True)
-        rows += [{"database": database, **row} for row in json.loads(output.read_text())]
+    rows = each_database(
+        name="search",
+        module="bench.search",
+        count=int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale]),
+        reuse=os.environ.get("BENCH_SEARCH_REUSE") == "1",
+        postgres_url=os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
+    )
     print()
     print(format_rows(rows))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
