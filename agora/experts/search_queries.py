@@ -883,16 +883,19 @@ def text_relevance(query: PeopleQuery, fields: dict[str, str]) -> float:
     """The mean, over the query's words, of the weight of the best field holding it."""
     if not query.terms:
         return 0.0
-    texts = [
-        (FIELD_WEIGHTS[name], fold(fields[name] or ""))
-        for name in _FIELDS_BY_WEIGHT
-        if name in fields
-    ]
+    folded: dict[str, str] = {}  # each field folded once, when first needed
+
+    def holds(name: str, term: Term) -> bool:
+        if name not in folded:
+            folded[name] = fold(fields[name] or "")
+        return term.found_in(folded[name])
+
+    present = [name for name in _FIELDS_BY_WEIGHT if name in fields]
     total = 0.0
     for term in query.terms:
         # The database matched it somewhere: in the posts at least.
         total += next(
-            (weight for weight, text in texts if term.found_in(text)), FIELD_WEIGHTS["work"]
+            (FIELD_WEIGHTS[name] for name in present if holds(name, term)), FIELD_WEIGHTS["work"]
         )
     return total / len(query.terms)
 

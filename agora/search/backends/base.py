@@ -51,13 +51,19 @@ def words(text: str) -> Words:
     return Words(tuple(found), prefix=bool(found) and len(found[-1]) >= MIN_PREFIX)
 
 
+# Combining marks: diacritics, as NFKD writes them apart from their letter.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """`text` in lower case without accents ("Tomás": "tomas"), as both
     databases compare words (FTS5's remove_diacritics, PostgreSQL's unaccent)."""
     text = text.casefold()
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not unicodedata.is_normalized("NFKD", text):
+        text = unicodedata.normalize("NFKD", text)
+    return _COMBINING.sub("", text)
 
 
 @functools.cache
