@@ -11,7 +11,7 @@ from agora.core.events import redeliver_pending
 from agora.discussions import actions as talk
 from agora.discussions.models import Thread
 from agora.experts import actions as expert_actions
-from agora.experts import people_index
+from agora.experts import people_index, search_queries
 from agora.spaces.models import Space
 from tests.factories import UserFactory, add_member, make_space
 
@@ -244,3 +244,21 @@ def test_the_time_zone_filter_offers_the_zones_people_have(kube_org, client_of):
     )
     assert "Lee Learner" in tokyo.content.decode()
     assert "Kim Kube" not in tokyo.content.decode()
+
+
+def test_capped_search_query_count_is_flat(
+    kube_org, client_of, assert_flat_query_count, monkeypatch
+):
+    """A skill with more holders than are ranked: its strongest and the name
+    matches in one statement, the hits in one more, however many hold it."""
+    admin, *_ = kube_org
+    monkeypatch.setattr(search_queries, "STRONGEST_CANDIDATES", 3)
+    grow(admin, 4)
+    client = client_of(admin)
+    assert client.get(reverse("expert_search"), {"q": "kubernetes"}).context["results"].is_capped
+    count = assert_flat_query_count(
+        lambda: client.get(reverse("expert_search"), {"q": "kubernetes"}),
+        grow=lambda: grow(admin, 25),
+    )
+    # The session, the viewer, the strongest with the name matches, the hits.
+    assert count == 4
