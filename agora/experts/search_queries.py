@@ -445,7 +445,8 @@ def _tsquery(query: PeopleQuery, *, columns: str) -> str:
 
 def _match_sql(query: PeopleQuery, *, columns: str) -> tuple[str, str, list]:
     """(FROM, WHERE, params) of the documents (aliased ``d``) that match `query`
-    in `columns` (`ALL`, `PROFILE` or `NAMES`), in the order of their ids."""
+    in `columns` (`ALL`, `PROFILE` or `NAMES`), in the order the index finds
+    them (by id on SQLite; on PostgreSQL, as the table stores them)."""
     if connection.vendor == "postgresql":
         # The configuration and the index of names: migration 0003.
         tsquery = f"to_tsquery('{TS_CONFIG}'::regconfig, %s)"
