@@ -686,37 +686,47 @@ def _matches(query: PeopleQuery, where: tuple[str, list], *, columns: str, limit
 
 
 def _candidates(viewer: User, query: PeopleQuery, filters: PeopleFilters, limit: int) -> Candidates:
-    """The people to rank: at most `limit` matches in index order; when the
-    query names skills on which at least `STRONGEST_CANDIDATES` people have
-    expertise, their strongest who match plus a sample of
-    `SAMPLE_BESIDE_STRONGEST` (of names only when one skill's words are the
-    whole query)."""
+    """The people to rank: at most `limit` matches in index order and, when
+    more match, the first `SAMPLE_BESIDE_STRONGEST` whose name matches. When
+    the query names skills on which at least `STRONGEST_CANDIDATES` people
+    have expertise, their strongest who match, beside `SAMPLE_BESIDE_STRONGEST`
+    other matches (names only, when one skill's words are the whole query)."""
     where = _where(viewer, query, filters)
     if where is None:
         return Candidates()
     columns = PROFILE if viewer.is_guest else ALL
-    if not query.skill_ids:
-        rows = _matches(query, where, columns=columns, limit=limit + 1)
-        return Candidates(rows[:limit], len(rows) > limit)
-    vocab = query.vocabulary or vocabulary()
-    skill = vocab.skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
-    # One skill's words: its holders match anyway, so only names are read beside them.
-    names = SAMPLE_BESIDE_STRONGEST if skill is not None and _covered(query, skill) else 0
-    strongest = _strongest(
-        query, where, with_work=not viewer.is_guest, limit=STRONGEST_CANDIDATES, names=names
-    )
-    if len(strongest.rows) >= STRONGEST_CANDIDATES and strongest.names is not None:
-        rows, capped = strongest.names, True
-    else:
+    strongest = Strongest()
+    if query.skill_ids:
+        vocab = query.vocabulary or vocabulary()
+        skill = vocab.skill(query.skill_ids[0]) if len(query.skill_ids) == 1 else None
+        # One skill's words: its holders match anyway, so only names are read beside them.
+        names = SAMPLE_BESIDE_STRONGEST if skill is not None and _covered(query, skill) else 0
+        strongest = _strongest(
+            query, where, with_work=not viewer.is_guest, limit=STRONGEST_CANDIDATES, names=names
+        )
         if len(strongest.rows) >= STRONGEST_CANDIDATES:
+            if strongest.names is not None:
+                rows = _merged(strongest.names, strongest.rows)
+                return Candidates(rows, True, strongest.evidence)
             limit = min(limit, SAMPLE_BESIDE_STRONGEST)
-        rows = _matches(query, where, columns=columns, limit=limit + 1)
-        capped = len(rows) > limit
-        rows = rows[:limit]
-    if capped:
-        seen = {row[0] for row in rows}
-        rows += [row for row in strongest.rows if row[0] not in seen]
-    return Candidates(rows, capped, strongest.evidence)
+    rows = _matches(query, where, columns=columns, limit=limit + 1)
+    if len(rows) <= limit:
+        return Candidates(rows, False, strongest.evidence)
+    # More match than are ranked: whoever has the words in their name (the
+    # heaviest field) is ranked too, wherever the index keeps them.
+    names = strongest.names
+    if names is None:
+        names = _matches(query, where, columns=NAMES, limit=SAMPLE_BESIDE_STRONGEST)
+    return Candidates(_merged(rows[:limit], names, strongest.rows), True, strongest.evidence)
+
+
+def _merged(*groups: list[tuple]) -> list[tuple]:
+    """The rows of `groups`, each person once, in order."""
+    found: dict[int, tuple] = {}
+    for group in groups:
+        for row in group:
+            found.setdefault(row[0], row)
+    return list(found.values())
 
 
 # --- Results -----------------------------------------------------------------------

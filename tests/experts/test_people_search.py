@@ -280,3 +280,18 @@ def test_accents_are_folded_on_both_databases(org, django_capture_on_commit_call
     assert search_people(viewer=admin, text="nunez")[0].rank == pytest.approx(
         search_people(viewer=admin, text="Núñez")[0].rank
     )
+
+
+def test_a_common_word_still_ranks_the_people_named_so(org, settings):
+    """More people match than are ranked: one far down the index whose name
+    holds the word is ranked too, first (a name weighs the most)."""
+    admin, _people, _space = org
+    for n in range(4):
+        UserFactory(name=f"Person {n}", profile={"title": "Platform engineer"})
+    named = UserFactory(name="Engineer Bloggs", profile={"title": "Designer"})
+    people_index.rebuild()
+    settings.AGORA_SEARCH_MAX_CANDIDATES = 2
+    results = search_people(viewer=admin, text="engineer")
+    assert results.is_capped is True
+    assert results[0].id == named.pk
+    assert len(results) == 3  # the first two matches, and the one named so
