@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from agora.accounts import actions as account_actions
 from agora.accounts.models import Skill, SkillClaim, User
@@ -295,3 +296,19 @@ def test_a_common_word_still_ranks_the_people_named_so(org, settings):
     assert results.is_capped is True
     assert results[0].id == named.pk
     assert len(results) == 3  # the first two matches, and the one named so
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
+def test_the_people_index_keeps_no_pending_list_on_postgresql(org):
+    """Searches would read a GIN index's whole pending list (up to 4 MB) on
+    every keystroke: the people index's indexes take each change at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname",
+            [["experts_people_name_vector", "experts_people_vector"]],
+        )
+        found = cursor.fetchall()
+    assert found == [
+        ("experts_people_name_vector", ["fastupdate=off"]),
+        ("experts_people_vector", ["fastupdate=off"]),
+    ]
