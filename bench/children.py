@@ -31,6 +31,15 @@ def databases(postgres_url: str) -> list[str]:
     return found
 
 
+def scaled_count(sizes: dict[str, int], variable: str) -> int:
+    """How many rows a bench writes: ``variable`` when set, else the size of
+    ``BENCH_SCALE`` (``full`` unless said)."""
+    scale = os.environ.get("BENCH_SCALE", "full") or "full"
+    if scale not in sizes:
+        raise SystemExit(f"BENCH_SCALE must be one of {', '.join(sizes)}, not {scale!r}.")
+    return int(os.environ.get(variable) or sizes[scale])
+
+
 def each_database(
     *, name: str, module: str, count: int, reuse: bool, postgres_url: str
 ) -> list[dict]:

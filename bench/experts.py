@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.children import BENCH_DIR, ROOT, each_database
+from bench.children import BENCH_DIR, ROOT, each_database, scaled_count
 from bench.search import _percentiles, made_up_words
 
 REPORT = BENCH_DIR / "experts.json"
@@ -47,13 +47,10 @@ TARGETS_MS = {RARE: 5.0, COMMON: 50.0, "management": 50.0}
 
 
 def main() -> int:
-    scale = os.environ.get("BENCH_SCALE", "full") or "full"
-    if scale not in SIZES:
-        raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SIZES)}, not {scale!r}.")
     rows = each_database(
         name="experts",
         module="bench.experts",
-        count=int(os.environ.get("BENCH_EXPERTS_PEOPLE") or SIZES[scale]),
+        count=scaled_count(SIZES, "BENCH_EXPERTS_PEOPLE"),
         reuse=os.environ.get("BENCH_REUSE") == "1",
         postgres_url=os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
     )

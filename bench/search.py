@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.children import BENCH_DIR, ROOT, each_database
+from bench.children import BENCH_DIR, ROOT, each_database, scaled_count
 
 REPORT = BENCH_DIR / "search.json"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/agora_bench_search"
@@ -47,13 +47,10 @@ TARGET_P95_MS = 50.0
 
 
 def main() -> int:
-    scale = os.environ.get("BENCH_SCALE", "full") or "full"
-    if scale not in SIZES:
-        raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SIZES)}, not {scale!r}.")
     rows = each_database(
         name="search",
         module="bench.search",
-        count=int(os.environ.get("BENCH_SEARCH_DOCS") or SIZES[scale]),
+        count=scaled_count(SIZES, "BENCH_SEARCH_DOCS"),
         reuse=os.environ.get("BENCH_SEARCH_REUSE") == "1",
         postgres_url=os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
     )

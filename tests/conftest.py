@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from agora.accounts.models import User
+from agora.accounts.models import Skill, User
+from tests.experts.helpers import make_expert
 from tests.factories import UserFactory, make_space
 from tests.videos import HAS_FFMPEG, make_clips
 
@@ -60,6 +61,22 @@ def facilitator(db) -> User:
 @pytest.fixture
 def space(facilitator, member):
     return make_space(creator=facilitator, name="Data Club", members=(member,))
+
+
+# The expert finder's tests (tests/experts, tests/api): a skill, its expert, who asks.
+@pytest.fixture
+def k8s(db) -> Skill:
+    return Skill.objects.create(name="Kubernetes")
+
+
+@pytest.fixture
+def expert(k8s) -> User:
+    return make_expert(k8s)
+
+
+@pytest.fixture
+def asker(db) -> User:
+    return UserFactory(name="Ann Asker")
 
 
 @pytest.fixture

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from agora.accounts.models import Profile, Skill, User
+from agora.accounts.models import Profile, User
 from agora.experts.models import ExpertRequest
 from tests.api.helpers import NOT_FOUND
 from tests.experts.helpers import ask, make_expert
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def k8s(db) -> Skill:
-    return Skill.objects.create(name="Kubernetes")
-
-
-@pytest.fixture
-def expert(k8s) -> User:
-    return make_expert(k8s)
-
-
-@pytest.fixture
-def asker(db) -> User:
-    return UserFactory(name="Ann Asker")
 
 
 def test_api_ask_list_and_mark_answered(api_of, asker, expert, k8s):

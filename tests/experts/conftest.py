@@ -1,32 +1,17 @@
-"""Fixtures of the expert tests: a skill and a small story of evidence around it."""
+"""Fixtures of the expert tests: a small story of evidence around the skill `k8s`
+(the skill, its expert and who asks are in tests/conftest.py, shared with the API tests)."""
 
 from __future__ import annotations
 
 import pytest
 
-from agora.accounts.models import Skill, SkillClaim, User
+from agora.accounts.models import SkillClaim
 from agora.discussions import actions as talk
 from agora.discussions.models import Thread
 from agora.experts import scoring
 from agora.experts.models import SkillEndorsement
 from agora.spaces.models import Space
-from tests.experts.helpers import make_expert
 from tests.factories import UserFactory, make_space
-
-
-@pytest.fixture
-def k8s(db) -> Skill:
-    return Skill.objects.create(name="Kubernetes")
-
-
-@pytest.fixture
-def expert(k8s) -> User:
-    return make_expert(k8s)
-
-
-@pytest.fixture
-def asker(db) -> User:
-    return UserFactory(name="Ann Asker")
 
 
 @pytest.fixture
