@@ -299,7 +299,7 @@ def test_a_common_word_still_ranks_the_people_named_so(org, settings):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
-def test_the_people_index_keeps_no_pending_list_on_postgresql(org):
+def test_the_people_index_keeps_no_pending_list_on_postgresql():
     """Searches would read a GIN index's whole pending list (up to 4 MB) on
     every keystroke: the people index's indexes take each change at once."""
     with connection.cursor() as cursor:
